@@ -10,7 +10,7 @@ packages=(
     libhdf5-dev hdf5-tools
     libyaml-dev
     libcmocka-dev
-    python3 python3-h5py python3-numpy python3-scipy python3-matplotlib python3-pandas
+    python3 python3-h5py python3-numpy python3-scipy python3-mpmath python3-matplotlib python3-pandas
 )
 
 missing=()
