@@ -136,7 +136,30 @@ def fmt_params(params):
 # numpy closed forms, in the distribution's own unit
 
 
-class Pexp:
+class CumHaz:
+    """Functions of a distribution given by its cumulative hazard H and hazard h."""
+
+    def pdf(self, t):
+        return self.h(t) * math.exp(-self.H(t))
+
+    def logpdf(self, t):
+        h = self.h(t)
+        return math.log(h) - self.H(t) if h > 0 else -math.inf
+
+    def cdf(self, t):
+        return -math.expm1(-self.H(t))
+
+    def sf(self, t):
+        return math.exp(-self.H(t))
+
+    def logsf(self, t):
+        return -self.H(t)
+
+    def isf(self, q):
+        return self.ppf(1.0 - q)
+
+
+class Pexp(CumHaz):
     """Piecewise exponential (msm form), numpy closed forms."""
 
     def __init__(self, rates, cuts):
@@ -159,22 +182,6 @@ class Pexp:
     def h(self, t):
         return self.rates[self.piece(t)]
 
-    def pdf(self, t):
-        return self.h(t) * math.exp(-self.H(t))
-
-    def logpdf(self, t):
-        h = self.h(t)
-        return math.log(h) - self.H(t) if h > 0 else -math.inf
-
-    def cdf(self, t):
-        return -math.expm1(-self.H(t))
-
-    def sf(self, t):
-        return math.exp(-self.H(t))
-
-    def logsf(self, t):
-        return -self.H(t)
-
     def ppf(self, p):
         target = -math.log1p(-p)
         n = len(self.cuts)
@@ -185,9 +192,6 @@ class Pexp:
             if i + 1 == n:
                 return math.inf  # last rate 0 and target at or above the plateau
         return math.inf
-
-    def isf(self, q):
-        return self.ppf(1.0 - q)
 
     def mean(self):
         if self.rates[-1] == 0:
@@ -205,7 +209,7 @@ class Pexp:
         return total
 
 
-class GompertzNp:
+class GompertzNp(CumHaz):
     """Gompertz S = exp(-(a/b)(e^{bt}-1)), any sign of b, numpy closed forms."""
 
     def __init__(self, b, a):
@@ -217,21 +221,6 @@ class GompertzNp:
     def h(self, t):
         return self.a * math.exp(self.b * t)
 
-    def pdf(self, t):
-        return self.h(t) * math.exp(-self.H(t))
-
-    def logpdf(self, t):
-        return math.log(self.a) + self.b * t - self.H(t)
-
-    def cdf(self, t):
-        return -math.expm1(-self.H(t))
-
-    def sf(self, t):
-        return math.exp(-self.H(t))
-
-    def logsf(self, t):
-        return -self.H(t)
-
     def ppf(self, p):
         target = -math.log1p(-p)
         if self.b == 0:
@@ -239,9 +228,6 @@ class GompertzNp:
         if self.b < 0 and target >= -self.a / self.b:
             return math.inf
         return math.log1p(self.b * target / self.a) / self.b
-
-    def isf(self, q):
-        return self.ppf(1.0 - q)
 
     def mean(self):
         if self.b < 0:
