@@ -104,54 +104,6 @@ nelm_time_unit_from_name(const char *name)
 /* ------------------------------------------------------------------------ */
 /* Small numerical helpers                                                    */
 
-/* Stirling-series remainder: lgamma(a) - ((a - 1/2) log a - a + log(2π)/2),
- * accurate also for huge a where the difference of the two sides cancels. */
-static double
-stirling_corr(double a)
-{
-    if (a < 10.0)
-        return nelm_sf_lgamma(a) - ((a - 0.5) * log(a) - a + 0.5 * LOG_2PI);
-    double r = 1.0 / a, r2 = r * r;
-    /* Bernoulli terms B_{2k} / (2k (2k-1) a^{2k-1}); six suffice for a >= 10. */
-    return r * (1.0 / 12.0 -
-                r2 * (1.0 / 360.0 -
-                      r2 * (1.0 / 1260.0 -
-                            r2 * (1.0 / 1680.0 - r2 * (1.0 / 1188.0 - r2 * (691.0 / 360360.0))))));
-}
-
-/* expm1(y) - y without cancellation. */
-static double
-expm1_minus_x(double y)
-{
-    if (fabs(y) < 0.5) {
-        double term = y * y / 2.0, sum = 0.0;
-        for (int k = 3; k < 40 && fabs(term) > 1e-18 * fabs(sum); k++) {
-            sum += term;
-            term *= y / k;
-        }
-        return sum + term;
-    }
-    return expm1(y) - y;
-}
-
-/* log1p(y) - y without cancellation, y > -1. */
-static double
-log1p_minus_x(double y)
-{
-    if (fabs(y) < 0.5) {
-        double pw = -y * y, sum = 0.0; /* -y^2/2 + y^3/3 - ... */
-        for (int k = 2; k < 80; k++) {
-            double term = pw / k;
-            sum += term;
-            if (fabs(term) <= 1e-18 * fabs(sum))
-                break;
-            pw *= -y;
-        }
-        return sum;
-    }
-    return log1p(y) - y;
-}
-
 /* Cumulative hazard from both tails: -log1p(-F) where F is small, -log S
  * otherwise (log_s must be accurate where S underflows). */
 static double
@@ -226,7 +178,7 @@ nelm_dist_init(nelm_dist *d, nelm_dist_family f, const double *par, nelm_time_un
             double q = par[2];
             d->c[0] = 1.0 / (q * q);              /* γ */
             d->c[1] = log(d->c[0]);               /* log γ */
-            d->c[2] = stirling_corr(d->c[0]);     /* for the density */
+            d->c[2] = nelm_sf_lgamma_corr(d->c[0]);     /* for the density */
         }
         break;
     case NELM_DIST_PEXP:
@@ -395,7 +347,7 @@ eval_point(const nelm_dist *d, double x, point *pt)
         /* log density = -log(σ x) - log(2π)/2 - corr(γ) - γ (expm1(y) - y):
          * the flexsurv form with log|Q| + log(γ)/2 = 0 and Stirling's series
          * taken out analytically, so small |Q| does not cancel. */
-        pt->log_pdf = -log(sigma * x) - 0.5 * LOG_2PI - d->c[2] - g * expm1_minus_x(y);
+        pt->log_pdf = -log(sigma * x) - 0.5 * LOG_2PI - d->c[2] - g * nelm_sf_expm1mx(y);
         return;
     }
     case NELM_DIST_PEXP: {
@@ -862,8 +814,8 @@ nelm_dist_mean(const nelm_dist *d)
              * log m = μ + γ(log1p(y) - y) + (δ - 1/2) log1p(y) + corr(γ+δ) - corr(γ),
              * y = σQ = δ/γ. */
             double y = s * q;
-            log_m = mu + g * log1p_minus_x(y) + (delta - 0.5) * log1p(y) +
-                    stirling_corr(g + delta) - stirling_corr(g);
+            log_m = mu + g * nelm_sf_log1pmx(y) + (delta - 0.5) * log1p(y) +
+                    nelm_sf_lgamma_corr(g + delta) - nelm_sf_lgamma_corr(g);
         } else {
             log_m = mu - delta * d->c[1] + nelm_sf_lgamma(g + delta) - nelm_sf_lgamma(g);
         }

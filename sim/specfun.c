@@ -137,6 +137,14 @@ nelm_sf_lgamma(double x)
     return x * (lx - 1.0) - 0.5 * lx + SF_LN_SQRT_2PI + stirling_corr(x);
 }
 
+double
+nelm_sf_lgamma_corr(double x)
+{
+    if (x >= 10.0)
+        return stirling_corr(x);
+    return nelm_sf_lgamma(x) - ((x - 0.5) * log(x) - x + SF_LN_SQRT_2PI);
+}
+
 /* ---- standard normal ----------------------------------------------------------- */
 
 /* erfc(w / sqrt 2) for w >= 1, with w / sqrt 2 carried as a double-double and
@@ -503,6 +511,28 @@ log1pmx_neg(double mu)
         return mu * t - 2.0 * t * t2 * s;
     }
     return mu - log1p(mu);
+}
+
+double
+nelm_sf_log1pmx(double x)
+{
+    return -log1pmx_neg(x);
+}
+
+/* expm1(x) - x = x²/2 + x³/6 + ... by its Taylor series for |x| < 0.5 (terms
+ * fall by at least 1/6 each), directly elsewhere. */
+double
+nelm_sf_expm1mx(double x)
+{
+    if (fabs(x) < 0.5) {
+        double term = 0.5 * x * x, sum = 0.0;
+        for (int k = 3; k < 40 && fabs(term) > 1e-18 * fabs(sum); k++) {
+            sum += term;
+            term *= x / k;
+        }
+        return sum + term;
+    }
+    return expm1(x) - x;
 }
 
 /* φ = λ - 1 - log λ for λ = x/a (x, a > 0), with *mu = (x - a)/a. */

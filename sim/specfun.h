@@ -48,6 +48,15 @@ double nelm_sf_norm_quantile(double p);
  *  log(DBL_MIN). The upper tail follows as -nelm_sf_norm_quantile_log(log_q). */
 double nelm_sf_norm_quantile_log(double log_p);
 
+/** Stirling remainder log Γ(x) - ((x - 1/2) log x - x + log sqrt(2π)), x > 0:
+ *  accurate for huge x, where forming it from nelm_sf_lgamma would cancel. */
+double nelm_sf_lgamma_corr(double x);
+
+/** log1p(x) - x and expm1(x) - x without cancellation near 0 (x > -1 for the
+ *  first). */
+double nelm_sf_log1pmx(double x);
+double nelm_sf_expm1mx(double x);
+
 /** e^x E1(x) for x > 0 (scaled exponential integral; finite for all x > 0). */
 double nelm_sf_expint_e1_scaled(double x);
 

@@ -465,6 +465,39 @@ test_lgamma(void **state)
 }
 
 /* Φ^{-1} and its log form round-trip; the tails mirror. */
+/* The cancellation-free helpers: against their Taylor series near 0, the
+ * direct formula where it does not cancel, and Stirling's leading term. */
+static void
+test_cancellation_free_helpers(void **state)
+{
+    (void)state;
+    for (double x = 1e-300; x < 1e-4; x *= 1e3) {
+        /* series through x^5: truncation below 1e-16 relative for x < 1e-4 */
+        double x2 = x * x, x3 = x2 * x, x4 = x3 * x, x5 = x4 * x;
+        assert_close_rel(nelm_sf_log1pmx(x), -x2 / 2 + x3 / 3 - x4 / 4 + x5 / 5, 1e-14);
+        assert_close_rel(nelm_sf_log1pmx(-x), -x2 / 2 - x3 / 3 - x4 / 4 - x5 / 5, 1e-14);
+        assert_close_rel(nelm_sf_expm1mx(x), x2 / 2 + x3 / 6 + x4 / 24 + x5 / 120, 1e-14);
+        assert_close_rel(nelm_sf_expm1mx(-x), x2 / 2 - x3 / 6 + x4 / 24 - x5 / 120, 1e-14);
+    }
+    /* ±0.3: the series (cut-off 0.5 / 1.0) against long double references */
+    assert_close_rel(nelm_sf_log1pmx(0.3), (double)(log1pl(0.3L) - 0.3L), 1e-15);
+    assert_close_rel(nelm_sf_log1pmx(-0.3), (double)(log1pl(-0.3L) + 0.3L), 1e-15);
+    assert_close_rel(nelm_sf_expm1mx(0.3), (double)(expm1l(0.3L) - 0.3L), 1e-15);
+    assert_close_rel(nelm_sf_expm1mx(-0.3), (double)(expm1l(-0.3L) + 0.3L), 1e-15);
+    /* away from 0 the direct formulas are exact enough */
+    for (double x = 2; x < 100; x *= 1.7) {
+        assert_close_rel(nelm_sf_log1pmx(x), log1p(x) - x, 1e-15);
+        assert_close_rel(nelm_sf_expm1mx(x), expm1(x) - x, 1e-15);
+    }
+    /* Stirling remainder: 1/(12x) - 1/(360x^3) for large x; continuous at
+     * the switch to the series at 10; lgamma(1) = 0 gives -(1/2 - 1 +
+     * log sqrt(2π))... i.e. 1 - log sqrt(2π) at x = 1. */
+    for (double x = 1e3; x < 1e15; x *= 10)
+        assert_close_rel(nelm_sf_lgamma_corr(x), 1 / (12 * x) - 1 / (360 * x * x * x), 1e-14);
+    assert_close_rel(nelm_sf_lgamma_corr(1.0), 1.0 - 0.91893853320467274178, 1e-15);
+    assert_close_rel(nelm_sf_lgamma_corr(nextafter(10.0, 0.0)), nelm_sf_lgamma_corr(10.0), 1e-13);
+}
+
 static void
 test_norm_round_trip(void **state)
 {
@@ -567,6 +600,7 @@ main(void)
         cmocka_unit_test(test_inverse_monotone),   cmocka_unit_test(test_method_seams),
         cmocka_unit_test(test_asymptotics),        cmocka_unit_test(test_lgamma),
         cmocka_unit_test(test_norm_round_trip),    cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_cancellation_free_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
