@@ -91,6 +91,8 @@ typedef struct pctx {
     /* the chain of files being included, for cycle detection */
     const char **chain;
     int nchain;
+    const char *text; /* the file's bytes, for locating reader errors */
+    size_t len;
 } pctx;
 
 static int fail_at(pctx *c, int line, int col, const char *fmt, ...)
@@ -229,6 +231,19 @@ next_event(pctx *c, yaml_event_t *ev)
 {
     if (!yaml_parser_parse(&c->parser, ev)) {
         const char *p = c->parser.problem ? c->parser.problem : "malformed YAML";
+        if (c->parser.error == YAML_READER_ERROR) {
+            /* reader errors (bad encoding) carry a byte offset, not a mark */
+            int line = 1, col = 1;
+            for (size_t i = 0; i < c->parser.problem_offset && i < c->len; i++) {
+                if (c->text[i] == '\n') {
+                    line++;
+                    col = 1;
+                } else if (((unsigned char)c->text[i] & 0xc0u) != 0x80u) {
+                    col++;
+                }
+            }
+            return fail_at(c, line, col, "invalid text: %s (the file must be UTF-8)", p);
+        }
         const char *ctx = c->parser.context ? c->parser.context : "";
         return fail_mark(c, c->parser.problem_mark, "YAML syntax error: %s%s%s", p,
                          ctx[0] ? " " : "", ctx);
@@ -413,7 +428,9 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        NELM_FAIL(e, NELM_ERR_IO, "%scannot open '%s' (%s)", where, path, strerror(errno));
+        /* a missing or unreadable input file is invalid input (exit 2), not
+         * an I/O failure of the run */
+        NELM_FAIL(e, NELM_ERR_PARAM, "%scannot open '%s' (%s)", where, path, strerror(errno));
         return NULL;
     }
     size_t cap = 65536, n = 0;
@@ -455,27 +472,32 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
     return buf;
 }
 
-/* Merge src's pairs into dst: missing keys are added, maps merged
- * recursively, dst's own values win otherwise. */
+/* Merge src's pairs into dst: missing keys are added, mappings merged
+ * recursively; where both have a value, src's replaces dst's only when
+ * src_wins. */
 static int
-merge_map(nelm_ydoc *doc, nelm_ynode *dst, const nelm_ynode *src)
+merge_map(nelm_ydoc *doc, nelm_ynode *dst, const nelm_ynode *src, bool src_wins)
 {
     for (size_t i = 0; i < src->n; i++) {
-        nelm_ynode *have = nelm_ymap_get(dst, src->keys[i]->str);
-        if (have == NULL) {
+        size_t j = 0;
+        while (j < dst->n && strcmp(dst->keys[j]->str, src->keys[i]->str) != 0)
+            j++;
+        if (j == dst->n) {
             if (push_child(doc, dst, src->keys[i], src->vals[i]) != 0)
                 return NELM_ERR_NOMEM;
-        } else if (have->kind == NELM_YMAP && src->vals[i]->kind == NELM_YMAP) {
-            int ret = merge_map(doc, have, src->vals[i]);
+        } else if (dst->vals[j]->kind == NELM_YMAP && src->vals[i]->kind == NELM_YMAP) {
+            int ret = merge_map(doc, dst->vals[j], src->vals[i], src_wins);
             if (ret != 0)
                 return ret;
+        } else if (src_wins) {
+            dst->vals[j] = src->vals[i];
         }
     }
     return 0;
 }
 
 static int
-include_one(pctx *c, nelm_ynode *map, const nelm_ynode *name)
+include_one(pctx *c, nelm_ynode *acc, const nelm_ynode *name)
 {
     if (name->kind != NELM_YSCALAR || name->len == 0)
         return fail_at(c, name->line, name->col,
@@ -507,7 +529,7 @@ include_one(pctx *c, nelm_ynode *map, const nelm_ynode *name)
     if (root == NULL || root->kind != NELM_YMAP)
         return fail_at(c, name->line, name->col,
                        "include: '%.200s' must hold a mapping of keys", path);
-    if (merge_map(c->doc, map, root) != 0)
+    if (merge_map(c->doc, acc, root, true) != 0) /* later includes win */
         return nomem(c);
     return 0;
 }
@@ -526,15 +548,22 @@ process_includes(pctx *c, nelm_ynode *map)
     memmove(map->keys + at, map->keys + at + 1, (map->n - at - 1) * sizeof *map->keys);
     memmove(map->vals + at, map->vals + at + 1, (map->n - at - 1) * sizeof *map->vals);
     map->n--;
+    /* Layering: the included files in order, each later one winning, then
+     * this mapping's own keys winning over all of them. */
+    yaml_mark_t m = {0, (size_t)(inc->line - 1), (size_t)(inc->col - 1)};
+    nelm_ynode *acc = new_node(c, NELM_YMAP, m);
+    if (acc == NULL)
+        return c->e->code;
+    int ret = 0;
     if (inc->kind == NELM_YSEQ) {
-        for (size_t i = 0; i < inc->n; i++) {
-            int ret = include_one(c, map, inc->vals[i]);
-            if (ret != 0)
-                return ret;
-        }
-        return 0;
+        for (size_t i = 0; i < inc->n && ret == 0; i++)
+            ret = include_one(c, acc, inc->vals[i]);
+    } else {
+        ret = include_one(c, acc, inc);
     }
-    return include_one(c, map, inc);
+    if (ret == 0 && merge_map(c->doc, map, acc, false) != 0)
+        ret = nomem(c);
+    return ret;
 }
 
 static int
@@ -547,6 +576,8 @@ load_into(nelm_ydoc *doc, const char *text, size_t len, const char *name, const 
     c.e = e;
     c.chain = chain;
     c.nchain = nchain;
+    c.text = text;
+    c.len = len;
     c.file = arena_strdup(doc, name, strlen(name));
     if (c.file == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", name);

@@ -10,9 +10,10 @@
  *     number of nodes (an alias bomb is an error, not an out-of-memory);
  *   - nesting depth, scalar length and file size limits;
  *   - `include:` in any mapping: a file name or a list of them, relative to
- *     the including file; each must hold a mapping, merged into the including
- *     mapping recursively, the including file's own keys winning. Missing
- *     files and include cycles are errors.
+ *     the including file; each must hold a mapping. Mappings merge
+ *     recursively, in layers: later includes override earlier ones, and the
+ *     including mapping's own keys override all of them. Missing files and
+ *     include cycles are errors.
  * All nodes live in one arena owned by the document: nelm_ydoc_free frees
  * everything at once.
  */

@@ -1,0 +1,142 @@
+/* params.h — the parameter file: declared once, parsed strictly (DESIGN §5).
+ *
+ * Every section and key is declared once in a spec table (name, type, range,
+ * unit, doc, whether a `source:` is required). That one declaration drives
+ * parsing and range checks, the reference documentation (`nelmsim check
+ * --explain`) and the echo of the resolved parameters (`--dump`, and the
+ * copy stored in every output), which loads back to the identical model.
+ *
+ * Errors are one line "file:line:col: key.path: what (expected ...)" and
+ * carry NELM_ERR_PARAM; nothing is simulated or written after one.
+ */
+#ifndef NELM_PARAMS_H
+#define NELM_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cohort.h"
+#include "error.h"
+#include "yamltree.h"
+
+#define NELM_SOURCE_MAX 512
+#define NELM_MAX_SOURCES 128
+#define NELM_PATH_MAX 256
+
+/** A literature source attached to a section ("cohort.age" -> text). */
+typedef struct nelm_source {
+    char path[96];
+    char text[NELM_SOURCE_MAX];
+} nelm_source;
+
+typedef struct nelm_bgmort_params {
+    char table[NELM_PATH_MAX]; /**< "builtin" or a CSV path (resolved) */
+    int last_age;              /**< rates beyond this age held constant */
+} nelm_bgmort_params;
+
+/** The whole resolved parameter set. Plain data: copy freely. */
+typedef struct nelm_params {
+    nelm_cohort_params cohort;
+    nelm_bgmort_params background;
+    size_t nsources;
+    nelm_source sources[NELM_MAX_SOURCES];
+} nelm_params;
+
+/* ---- the spec --------------------------------------------------------- */
+
+typedef enum nelm_ptype {
+    NELM_P_NUM,     /**< number in [min, max] (finite) */
+    NELM_P_INT,     /**< integer in [min, max] */
+    NELM_P_BOOL,    /**< true or false only */
+    NELM_P_STR,     /**< text (stored in a char[NELM_PATH_MAX]) */
+    NELM_P_ENUM,    /**< one of names -> int */
+    NELM_P_FLAGS,   /**< list of names -> uint32 bit set */
+    NELM_P_SECTION, /**< nested mapping, same base object */
+    NELM_P_CUSTOM,  /**< parsed and echoed by the section's own functions */
+} nelm_ptype;
+
+enum {
+    NELM_PK_OPTIONAL = 1u << 0, /**< may be omitted: `def` applies */
+    NELM_PK_SOURCE = 1u << 2,   /**< SECTION: needs `source:` beside its values */
+    NELM_PK_PATH = 1u << 3,     /**< STR: a file name, resolved relative to the file */
+};
+
+typedef struct nelm_psection nelm_psection;
+typedef struct nelm_pctx nelm_pctx;
+
+typedef struct nelm_pkey {
+    const char *name;
+    nelm_ptype type;
+    size_t offset; /**< into the base object */
+    double min, max;
+    const char *unit;
+    const char *doc;
+    unsigned flags;
+    const char *const *names; /**< ENUM, FLAGS */
+    size_t nnames;
+    const nelm_psection *sub; /**< SECTION */
+    const char *def;          /**< default as YAML text, for OPTIONAL keys */
+    /* CUSTOM: parse the node into base; echo as YAML at indent; describe */
+    int (*parse)(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path);
+    void (*dump)(FILE *out, const void *base, int indent);
+} nelm_pkey;
+
+struct nelm_psection {
+    const char *name;
+    const char *doc;
+    const nelm_pkey *keys;
+    size_t nkeys;
+    /** sum_count > 0: the doubles at base + sum_offset are probabilities
+     *  that must sum to 1 (within 1e-9) */
+    size_t sum_offset, sum_count;
+    /** cross-key check after parsing (inconsistent combinations) */
+    int (*check)(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path);
+};
+
+/** Parsing context (for CUSTOM parsers and checks). */
+struct nelm_pctx {
+    nelm_params *p;
+    nelm_err *e;
+    nelm_ydoc *doc; /**< owns nodes made for defaults */
+};
+
+/** Error helper for parsers: "file:line:col: path: what". */
+int nelm_pfail(nelm_pctx *c, const nelm_ynode *at, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/** Scalar readers with the standard messages. */
+int nelm_pread_num(nelm_pctx *c, const nelm_ynode *n, const char *path, double min, double max,
+                   double *out);
+int nelm_pread_enum(nelm_pctx *c, const nelm_ynode *n, const char *path,
+                    const char *const *names, size_t nnames, int *out);
+
+/* ---- loading -------------------------------------------------------------- */
+
+/** Override from the command line: "path=value", e.g. "cohort.age.mean=62"
+ *  or "cohort.filters[0].max=40" (list elements by index). */
+typedef struct nelm_override {
+    const char *arg;
+} nelm_override;
+
+/** Load a parameter file (NULL: the built-in default model), apply the
+ *  overrides in order, validate everything. */
+int nelm_params_load(nelm_params *p, const char *path, const char *const *sets, size_t nsets,
+                     nelm_err *e);
+/** Load from YAML text (name used in messages and for relative paths). */
+int nelm_params_load_string(nelm_params *p, const char *text, size_t len, const char *name,
+                            const char *const *sets, size_t nsets, nelm_err *e);
+
+/** Echo the resolved parameters as YAML (numbers %.17g) that loads back to
+ *  the identical model. */
+void nelm_params_dump(FILE *out, const nelm_params *p);
+/** Reference documentation of the format, generated from the spec. */
+void nelm_params_explain(FILE *out);
+
+/** The built-in default model (params/default.yaml compiled in). */
+extern const char nelm_default_params_yaml[];
+extern const size_t nelm_default_params_yaml_len;
+
+#endif

@@ -1,0 +1,230 @@
+/* test_params.c — the parameter loader: include resolution, anchors, --set
+ * into lists, the --dump round trip, defaults, sources and the generated
+ * reference. (Every error class is covered line by line by the script test
+ * param_errors over tests/data/params/expected-errors.tsv.) */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+
+static nelm_params p1, p2; /* large: keep off the stack */
+
+static void
+load_ok(nelm_params *p, const char *path, const char *const *sets, size_t nsets)
+{
+    nelm_err e = {0};
+    int rc = nelm_params_load(p, path, sets, nsets, &e);
+    if (rc != 0)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, 0);
+}
+
+static const char *
+source_of(const nelm_params *p, const char *path)
+{
+    for (size_t i = 0; i < p->nsources; i++)
+        if (strcmp(p->sources[i].path, path) == 0)
+            return p->sources[i].text;
+    return NULL;
+}
+
+static void
+test_default_model(void **state)
+{
+    (void)state;
+    load_ok(&p1, NULL, NULL, 0);
+    const nelm_cohort_params *c = &p1.cohort;
+    assert_true(c->age_mean == 60 && c->age_sd == 11 && c->age_min == 18 && c->age_max == 90);
+    assert_true(c->grade_p[NELM_G1] == 0.48 && c->p_sstr_by_grade[NELM_G3] == 0.31);
+    assert_int_equal(c->entry_line, 1);
+    assert_int_equal(c->nfilters, 0);
+    assert_int_equal(c->max_tries, 1000); /* the declared default */
+    assert_string_equal(p1.background.table, "builtin");
+    assert_int_equal(p1.background.last_age, 100);
+    /* every section that needs a source has one */
+    assert_int_equal(p1.nsources, 13);
+    assert_non_null(strstr(source_of(&p1, "cohort.grade"), "Chen 2017"));
+    assert_non_null(strstr(source_of(&p1, "cohort.sstr_positive"), "Aichi"));
+}
+
+static void
+test_includes(void **state)
+{
+    (void)state;
+    load_ok(&p1, nelm_t_data_path("params/include/override.yaml"), NULL, 0);
+    const nelm_cohort_params *c = &p1.cohort;
+    /* the including file wins key by key; the rest of the section stays */
+    assert_true(c->age_mean == 64.5);
+    assert_true(c->age_sd == 11 && c->age_max == 90);
+    /* from sub/extra.yaml (included relative to override.yaml) */
+    assert_int_equal(c->entry_line, 2);
+    assert_int_equal(c->entry_prior, NELM_PRIOR_SSA);
+    assert_true(c->entry_progressive);
+    /* the life-table path in base.yaml is relative to base.yaml */
+    assert_non_null(strstr(p1.background.table, "include/sub/table.csv"));
+    assert_int_equal(p1.background.last_age, 3);
+    /* filters parsed: ranges, categories, booleans */
+    assert_int_equal(c->nfilters, 3);
+    assert_int_equal(c->filters[0].attr, NELM_ATTR_KI67);
+    assert_true(c->filters[0].lo == 10 && c->filters[0].hi == 40);
+    assert_int_equal(c->filters[1].allowed, (1u << NELM_SITE_PANCREAS) | (1u << NELM_SITE_OTHER_GI));
+    assert_int_equal(c->filters[2].attr, NELM_ATTR_SSTR);
+    assert_int_equal(c->filters[2].allowed, 2u);
+}
+
+static void
+test_anchors(void **state)
+{
+    (void)state;
+    load_ok(&p1, nelm_t_data_path("params/include/anchors.yaml"), NULL, 0);
+    assert_string_equal(source_of(&p1, "cohort.male"), source_of(&p1, "cohort.functional"));
+    assert_non_null(strstr(source_of(&p1, "cohort.male"), "stated here once"));
+    assert_true(p1.cohort.p_sstr_by_grade[NELM_G2] == 0.8);
+}
+
+static void
+test_set_overrides(void **state)
+{
+    (void)state;
+    const char *path = nelm_t_data_path("params/include/override.yaml");
+    const char *sets[] = {
+        "cohort.age.mean=61.25",                 /* a number */
+        "cohort.filters[0].max=30",              /* inside a list element */
+        "cohort.filters[1]={attribute: grade, in: [G2, G3]}", /* a whole list element */
+        "cohort.entry.prior=[iat, prrt]",        /* a list */
+        "cohort.entry.prior[1]=targeted",        /* a list element, after the list was set */
+        "cohort.max_tries=5000",                 /* an optional key absent from the file */
+        "background_mortality.table=builtin",
+        "background_mortality.last_age=100",
+    };
+    load_ok(&p1, path, sets, sizeof sets / sizeof sets[0]);
+    const nelm_cohort_params *c = &p1.cohort;
+    assert_true(c->age_mean == 61.25);
+    assert_true(c->filters[0].hi == 30 && c->filters[0].lo == 10);
+    assert_int_equal(c->filters[1].attr, NELM_ATTR_GRADE);
+    assert_int_equal(c->filters[1].allowed, (1u << NELM_G2) | (1u << NELM_G3));
+    assert_int_equal(c->entry_prior, NELM_PRIOR_IAT | NELM_PRIOR_TARGETED);
+    assert_int_equal(c->max_tries, 5000);
+    assert_string_equal(p1.background.table, "builtin");
+
+    /* overrides are validated like the file, with their own location */
+    nelm_err e = {0};
+    const char *bad[] = {"cohort.filters[1].in=[G5]"};
+    assert_int_equal(nelm_params_load(&p2, path, bad, 1, &e), NELM_ERR_PARAM);
+    /* filters[1] of override.yaml is a site filter */
+    assert_string_equal(e.msg, "--set:1:23: cohort.filters[1].in[0]: unknown value 'G5' "
+                               "(expected one of small_bowel, pancreas, other_gi, unknown)");
+    memset(&e, 0, sizeof e);
+    const char *range[] = {"cohort.filters[3].min=1"};
+    assert_int_equal(nelm_params_load(&p2, path, range, 1, &e), NELM_ERR_PARAM);
+    assert_string_equal(e.msg, "--set:1:15: cohort.filters[3].min: index 3 out of range "
+                               "('cohort.filters' has 3 items)");
+}
+
+/* Everything written to f so far, as a NUL-terminated string; closes f. */
+static char *
+read_back(FILE *f, size_t *len)
+{
+    long n = ftell(f);
+    assert_true(n > 0);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* dump -> load gives the identical model, and dumping again the same text */
+static char *
+dump_to_string(const nelm_params *p, size_t *len)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    nelm_params_dump(f, p);
+    return read_back(f, len);
+}
+
+static void
+roundtrip(const char *path, const char *const *sets, size_t nsets)
+{
+    load_ok(&p1, path, sets, nsets);
+    size_t len1 = 0, len2 = 0;
+    char *text1 = dump_to_string(&p1, &len1);
+    nelm_err e = {0};
+    int rc = nelm_params_load_string(&p2, text1, len1, "dump.yaml", NULL, 0, &e);
+    if (rc != 0)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, 0);
+    /* both were zeroed before filling, so the bytes compare */
+    assert_memory_equal(&p1, &p2, sizeof p1);
+    char *text2 = dump_to_string(&p2, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(text1, text2, len1);
+    free(text1);
+    free(text2);
+}
+
+static void
+test_dump_roundtrip(void **state)
+{
+    (void)state;
+    roundtrip(NULL, NULL, 0);
+    roundtrip(nelm_t_data_path("params/include/override.yaml"), NULL, 0);
+    /* numbers that need all 17 digits, and text that needs escaping */
+    const char *sets[] = {"cohort.age.mean=60.123456789012345",
+                          "cohort.male.p=0.1",
+                          "cohort.male.source='quotes \" and \\ backslash, tab\tand unicode é'",
+                          "cohort.filters=[{attribute: age, max: 70.5}, {attribute: ecog, min: 1}]"};
+    roundtrip(NULL, sets, sizeof sets / sizeof sets[0]);
+    assert_true(p2.cohort.age_mean == 60.123456789012345);
+}
+
+static void
+test_explain_lists_every_key(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    nelm_params_explain(f);
+    size_t n = 0;
+    char *buf = read_back(f, &n);
+    /* every key the dump writes is documented (the dump walks the same spec) */
+    load_ok(&p1, NULL, NULL, 0);
+    size_t dlen = 0;
+    char *dump = dump_to_string(&p1, &dlen);
+    static const char *const paths[] = {
+        "cohort.age.mean",      "cohort.age.sd",          "cohort.site.small_bowel",
+        "cohort.ki67.G2.min",   "cohort.sstr_positive.G3", "cohort.ecog.4",
+        "cohort.entry.prior",   "cohort.filters",          "cohort.max_tries",
+        "background_mortality.table", "background_mortality.last_age"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        if (strstr(buf, paths[i]) == NULL)
+            print_error("explain does not document %s\n", paths[i]);
+        assert_non_null(strstr(buf, paths[i]));
+    }
+    assert_non_null(strstr(buf, "needs source:"));
+    assert_non_null(strstr(buf, "probabilities and must sum to 1"));
+    free(dump);
+    free(buf);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_model),
+        cmocka_unit_test(test_includes),
+        cmocka_unit_test(test_anchors),
+        cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_dump_roundtrip),
+        cmocka_unit_test(test_explain_lists_every_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
