@@ -656,8 +656,10 @@ void
 nelm_params_explain(FILE *out)
 {
     fputs("nelmsim parameter file reference (generated from the declarations)\n\n"
-          "A YAML mapping. Any mapping may hold include: FILE or include: [FILES], merged in\n"
-          "with this file's own keys winning. Sections marked 'needs source:' must carry a\n"
+          "A YAML mapping. Any mapping may hold include: FILE or include: [FILES] (paths\n"
+          "relative to the including file): mappings merge key by key, later includes\n"
+          "override earlier ones, and the including mapping's own keys override them all.\n"
+          "Anchors and aliases are allowed. Sections marked 'needs source:' must carry a\n"
           "source: naming the publication (or \"modelling choice: ...\").\n"
           "Override any value with --set PATH=VALUE (list elements as PATH[i]).\n\n",
           out);
