@@ -285,6 +285,8 @@ parse_key(nelm_pctx *c, const nelm_pkey *k, const nelm_ynode *n, void *base, con
     }
     case NELM_P_SECTION:
         return parse_section(c, k->sub, n, base, path, (k->flags & NELM_PK_SOURCE) != 0);
+    case NELM_P_DIST:
+        return nelm_pread_dist(c, n, path, (nelm_dist *)(void *)at);
     case NELM_P_CUSTOM:
         return k->parse(c, n, base, path);
     }
@@ -577,6 +579,11 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
             fputc('\n', out);
             dump_section(out, p, k->sub, base, kp, ind + 2, (k->flags & NELM_PK_SOURCE) != 0);
             break;
+        case NELM_P_DIST:
+            fputc(' ', out);
+            nelm_pdump_dist(out, (const nelm_dist *)(const void *)at);
+            fputc('\n', out);
+            break;
         case NELM_P_CUSTOM:
             k->dump(out, base, ind);
             break;
@@ -615,8 +622,10 @@ type_name(const nelm_pkey *k)
         return "list of";
     case NELM_P_SECTION:
         return "section";
+    case NELM_P_DIST:
+        return "distribution, see the end";
     case NELM_P_CUSTOM:
-        return "see below";
+        return "see the description";
     }
     return "?";
 }
@@ -664,4 +673,6 @@ nelm_params_explain(FILE *out)
           "Override any value with --set PATH=VALUE (list elements as PATH[i]).\n\n",
           out);
     explain_section(out, &nelm_params_root, "", 0);
+    fputc('\n', out);
+    nelm_pexplain_dist(out, 0);
 }

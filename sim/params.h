@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "cohort.h"
+#include "dist.h"
 #include "error.h"
 #include "yamltree.h"
 
@@ -53,6 +54,7 @@ typedef enum nelm_ptype {
     NELM_P_ENUM,    /**< one of names -> int */
     NELM_P_FLAGS,   /**< list of names -> uint32 bit set */
     NELM_P_SECTION, /**< nested mapping, same base object */
+    NELM_P_DIST,    /**< survival distribution {dist: FAMILY, ...} -> nelm_dist */
     NELM_P_CUSTOM,  /**< parsed and echoed by the section's own functions */
 } nelm_ptype;
 
@@ -112,6 +114,15 @@ int nelm_pread_num(nelm_pctx *c, const nelm_ynode *n, const char *path, double m
                    double *out);
 int nelm_pread_enum(nelm_pctx *c, const nelm_ynode *n, const char *path,
                     const char *const *names, size_t nnames, int *out);
+
+/** Survival distributions in parameter files (params_dist.c):
+ *  {dist: weibull, shape: 1.3, scale: 20, time_unit: months}, flexsurv's
+ *  families and parameter names; errors located at the offending key. */
+int nelm_pread_dist(nelm_pctx *c, const nelm_ynode *n, const char *path, nelm_dist *out);
+/** The distribution as a one-line YAML flow mapping (numbers %.17g). */
+void nelm_pdump_dist(FILE *out, const nelm_dist *d);
+/** The families and their parameters, for --explain. */
+void nelm_pexplain_dist(FILE *out, int indent);
 
 /* ---- loading -------------------------------------------------------------- */
 

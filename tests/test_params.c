@@ -215,6 +215,110 @@ test_explain_lists_every_key(void **state)
     free(buf);
 }
 
+/* ---- survival distributions in parameter files ---- */
+
+/* Parse one distribution from YAML text; returns the loader's code. */
+static int
+parse_dist(const char *yaml, nelm_dist *d, nelm_err *e)
+{
+    nelm_ydoc doc;
+    int rc = nelm_ydoc_load_string(&doc, yaml, strlen(yaml), "d.yaml", e);
+    if (rc != 0)
+        return rc;
+    nelm_pctx c = {&p1, e, &doc};
+    rc = nelm_pread_dist(&c, doc.root, "m.ttp", d);
+    nelm_ydoc_free(&doc);
+    return rc;
+}
+
+static void
+test_dist_values(void **state)
+{
+    (void)state;
+    nelm_err e = {0};
+    nelm_dist d, ref, back;
+    /* the same distribution as the library builds it */
+    assert_int_equal(parse_dist("{dist: weibull, shape: 1.345, scale: 11.03}", &d, &e), 0);
+    double wp[2] = {1.345, 11.03};
+    assert_int_equal(nelm_dist_init(&ref, NELM_DIST_WEIBULL, wp, NELM_UNIT_MONTHS, &e), 0);
+    assert_memory_equal(&d, &ref, sizeof d);
+    assert_int_equal(parse_dist("{dist: gamma, shape: 2.5, rate: 0.1, time_unit: years}", &d, &e),
+                     0);
+    assert_int_equal(d.unit, NELM_UNIT_YEARS);
+    assert_int_equal(parse_dist("dist: gengamma\nmu: 3\nsigma: 0.8\nQ: -0.5\n", &d, &e), 0);
+    assert_int_equal(parse_dist("{dist: pexp, cuts: [0, 6, 24], rates: [0.02, 0.05, 0.1]}", &d, &e),
+                     0);
+    assert_int_equal(d.npieces, 3);
+    assert_true(d.rates[2] == 0.1);
+    /* dump -> parse gives the identical distribution, for every family */
+    static const char *const all[] = {
+        "{dist: exp, rate: 0.0462}",
+        "{dist: weibull, shape: 0.51, scale: 41.7, time_unit: days}",
+        "{dist: weibullPH, shape: 1.345, scale: 0.0395}",
+        "{dist: gompertz, shape: -0.05, rate: 0.02}",
+        "{dist: lnorm, meanlog: 3.2, sdlog: 0.9, time_unit: weeks}",
+        "{dist: llogis, shape: 1.8, scale: 30}",
+        "{dist: gamma, shape: 0.3, rate: 0.02}",
+        "{dist: gengamma, mu: 2.5, sigma: 1.2, Q: 0.1}",
+        "{dist: pexp, cuts: [0, 6.5], rates: [0.1, 0]}",
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        assert_int_equal(parse_dist(all[i], &d, &e), 0);
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        nelm_pdump_dist(f, &d);
+        size_t n = 0;
+        char *text = read_back(f, &n);
+        assert_int_equal(parse_dist(text, &back, &e), 0);
+        assert_memory_equal(&d, &back, sizeof d);
+        free(text);
+    }
+}
+
+static void
+test_dist_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml, *msg;
+    } cases[] = {
+        {"{dist: weibul, shape: 1, scale: 2}",
+         "d.yaml:1:8: m.ttp.dist: unknown value 'weibul' (did you mean 'weibull'? expected one of "
+         "exp, weibull, weibullPH, gompertz, lnorm, llogis, gamma, gengamma, pexp)"},
+        {"{shape: 1, scale: 2}",
+         "d.yaml:1:1: m.ttp: missing required key 'dist' (one of exp, weibull, weibullPH, "
+         "gompertz, lnorm, llogis, gamma, gengamma, pexp)"},
+        {"{dist: weibull, shape: 1}",
+         "d.yaml:1:1: m.ttp: missing required key 'scale' (weibull takes shape, scale, time_unit)"},
+        {"{dist: weibull, shape: 1, scale: 2, rate: 3}",
+         "d.yaml:1:37: m.ttp.rate: unknown key for weibull (expected shape, scale, time_unit)"},
+        {"{dist: weibull, shape: -1, scale: 2}",
+         "d.yaml:1:24: m.ttp.shape: weibull: shape must be > 0 (got -1)"},
+        {"{dist: gamma, shape: 1, rate: .nan}",
+         "d.yaml:1:31: m.ttp.rate: NaN and infinity are not allowed (expected a finite number)"},
+        {"{dist: exp, rate: 0.1, time_unit: fortnights}",
+         "d.yaml:1:35: m.ttp.time_unit: unknown value 'fortnights' (expected one of days, weeks, "
+         "months, years)"},
+        {"{dist: pexp, cuts: [0, 6], rates: [0.1]}",
+         "d.yaml:1:35: m.ttp.rates: 1 rates for 2 cuts (expected one rate per piece, the first cut "
+         "0)"},
+        {"{dist: pexp, cuts: [0, 6, 5], rates: [0.1, 0.2, 0.3]}",
+         "d.yaml:1:20: m.ttp: pexp: cuts must be strictly increasing (cuts[2] = 5 after 6)"},
+        {"{dist: pexp, cuts: [0, 6], rates: [0.1, -1]}",
+         "d.yaml:1:35: m.ttp: pexp: rates[1] must be finite and >= 0 (got -1)"},
+        {"[weibull, 1, 2]", "d.yaml:1:1: m.ttp: expected a distribution {dist: FAMILY, "
+                            "parameters...}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nelm_err e = {0};
+        nelm_dist d;
+        assert_int_equal(parse_dist(cases[i].yaml, &d, &e), NELM_ERR_PARAM);
+        if (strcmp(e.msg, cases[i].msg) != 0)
+            print_error("case %zu:\n  got      %s\n  expected %s\n", i, e.msg, cases[i].msg);
+        assert_string_equal(e.msg, cases[i].msg);
+    }
+}
+
 int
 main(void)
 {
@@ -225,6 +329,8 @@ main(void)
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_dump_roundtrip),
         cmocka_unit_test(test_explain_lists_every_key),
+        cmocka_unit_test(test_dist_values),
+        cmocka_unit_test(test_dist_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
