@@ -2,6 +2,7 @@
  * (see params.h). The spec tables themselves are in params_spec.c. */
 #include "params.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -237,6 +238,64 @@ store_source(nelm_pctx *c, const nelm_ynode *n, const char *path)
     return 0;
 }
 
+/* A mapping of user-chosen names to elements (modality instances,
+ * strategies, ...): names are identifiers, unique by construction (the
+ * loader rejects duplicate keys), at most max_items. */
+static int
+parse_named(nelm_pctx *c, const nelm_pkey *k, const nelm_ynode *n, void *base, const char *path)
+{
+    if (n->kind != NELM_YMAP)
+        return nelm_pfail(c, n, path, "expected a mapping of names to %s", k->doc);
+    if (n->n > k->max_items)
+        return nelm_pfail(c, n, path, "%zu entries (at most %zu)", n->n, k->max_items);
+    char *arr = (char *)base + k->offset;
+    memset(arr, 0, k->max_items * k->elem_size);
+    *(size_t *)(void *)((char *)base + k->count_offset) = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const nelm_ynode *key = n->keys[i];
+        char ep[NELM_PATH_MAX];
+        sub_path(ep, sizeof ep, path, key->str);
+        bool ident = key->len > 0 && key->len < NELM_NAME_MAX &&
+                     (isalpha((unsigned char)key->str[0]) || key->str[0] == '_');
+        for (size_t j = 0; ident && j < key->len; j++)
+            ident = isalnum((unsigned char)key->str[j]) || key->str[j] == '_';
+        if (!ident)
+            return nelm_pfail(c, key, ep, "'%.80s' is not a valid name (letters, digits and _, "
+                                          "starting with a letter; at most %d characters)",
+                              key->str, NELM_NAME_MAX - 1);
+        char *elem = arr + i * k->elem_size;
+        memcpy(elem + k->name_offset, key->str, key->len + 1);
+        int ret = k->parse_elem ? k->parse_elem(c, n->vals[i], elem, ep)
+                                : parse_section(c, k->sub, n->vals[i], elem, ep, false);
+        if (ret != 0)
+            return ret;
+        *(size_t *)(void *)((char *)base + k->count_offset) = i + 1;
+    }
+    return 0;
+}
+
+int
+nelm_pread_ref(nelm_pctx *c, const nelm_ynode *node, const char *path, const char *what,
+               const char *const *names, size_t n, size_t *out)
+{
+    if (node->kind != NELM_YSCALAR)
+        return nelm_pfail(c, node, path, "expected the name of a %s, got %s", what,
+                          kind_name(node));
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(node->str, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    const char *dym = did_you_mean(node->str, names, n);
+    if (dym)
+        return nelm_pfail(c, node, path, "unknown %s '%.60s' (did you mean '%s'?)", what,
+                          node->str, dym);
+    char list[512];
+    join_names(list, sizeof list, names, n);
+    return nelm_pfail(c, node, path, "unknown %s '%.60s' (defined: %s)", what, node->str,
+                      n ? list : "none");
+}
+
 static int
 parse_key(nelm_pctx *c, const nelm_pkey *k, const nelm_ynode *n, void *base, const char *path)
 {
@@ -287,6 +346,8 @@ parse_key(nelm_pctx *c, const nelm_pkey *k, const nelm_ynode *n, void *base, con
         return parse_section(c, k->sub, n, base, path, (k->flags & NELM_PK_SOURCE) != 0);
     case NELM_P_DIST:
         return nelm_pread_dist(c, n, path, (nelm_dist *)(void *)at);
+    case NELM_P_NAMED:
+        return parse_named(c, k, n, base, path);
     case NELM_P_CUSTOM:
         return k->parse(c, n, base, path);
     }
@@ -367,6 +428,13 @@ parse_section(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node, void
     if (s->check)
         return s->check(c, node, base, path);
     return 0;
+}
+
+int
+nelm_pparse_section(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node, void *base,
+                    const char *path)
+{
+    return parse_section(c, s, node, base, path, false);
 }
 
 /* ---- overrides (--set path=value) ------------------------------------------------- */
@@ -579,6 +647,22 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
             fputc('\n', out);
             dump_section(out, p, k->sub, base, kp, ind + 2, (k->flags & NELM_PK_SOURCE) != 0);
             break;
+        case NELM_P_NAMED: {
+            size_t cnt = *(const size_t *)(const void *)((const char *)base + k->count_offset);
+            fputs(cnt ? "\n" : " {}\n", out);
+            for (size_t j = 0; j < cnt; j++) {
+                const char *elem = at + j * k->elem_size;
+                const char *nm = elem + k->name_offset;
+                char ep[NELM_PATH_MAX];
+                sub_path(ep, sizeof ep, kp, nm);
+                fprintf(out, "%*s%s:\n", ind + 2, "", nm);
+                if (k->dump_elem)
+                    k->dump_elem(out, elem, ind + 4);
+                else
+                    dump_section(out, p, k->sub, elem, ep, ind + 4, false);
+            }
+            break;
+        }
         case NELM_P_DIST:
             fputc(' ', out);
             nelm_pdump_dist(out, (const nelm_dist *)(const void *)at);
@@ -595,6 +679,13 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
         put_quoted(out, src ? src : "");
         fputc('\n', out);
     }
+}
+
+void
+nelm_pdump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void *base,
+                   const char *path, int indent)
+{
+    dump_section(out, p, s, base, path, indent, false);
 }
 
 void
@@ -624,6 +715,8 @@ type_name(const nelm_pkey *k)
         return "section";
     case NELM_P_DIST:
         return "distribution, see the end";
+    case NELM_P_NAMED:
+        return "named entries";
     case NELM_P_CUSTOM:
         return "see the description";
     }
@@ -652,6 +745,11 @@ explain_section(FILE *out, const nelm_psection *s, const char *path, int depth)
         if (k->flags & NELM_PK_SOURCE)
             fputs("; needs source:", out);
         fprintf(out, ")\n%*s%s\n", 2 * depth + 4, "", k->doc);
+        if (k->type == NELM_P_NAMED && k->sub) {
+            char np[NELM_PATH_MAX];
+            sub_path(np, sizeof np, kp, "NAME");
+            explain_section(out, k->sub, np, depth + 1);
+        }
         if (k->type == NELM_P_SECTION) {
             if (k->sub->sum_count)
                 fprintf(out, "%*s(the values are probabilities and must sum to 1)\n",

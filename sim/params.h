@@ -24,6 +24,7 @@
 #define NELM_SOURCE_MAX 512
 #define NELM_MAX_SOURCES 128
 #define NELM_PATH_MAX 256
+#define NELM_NAME_MAX 64
 
 /** A literature source attached to a section ("cohort.age" -> text). */
 typedef struct nelm_source {
@@ -55,6 +56,7 @@ typedef enum nelm_ptype {
     NELM_P_FLAGS,   /**< list of names -> uint32 bit set */
     NELM_P_SECTION, /**< nested mapping, same base object */
     NELM_P_DIST,    /**< survival distribution {dist: FAMILY, ...} -> nelm_dist */
+    NELM_P_NAMED,   /**< mapping of user-chosen names -> sections, into an array */
     NELM_P_CUSTOM,  /**< parsed and echoed by the section's own functions */
 } nelm_ptype;
 
@@ -77,8 +79,16 @@ typedef struct nelm_pkey {
     unsigned flags;
     const char *const *names; /**< ENUM, FLAGS */
     size_t nnames;
-    const nelm_psection *sub; /**< SECTION */
+    const nelm_psection *sub; /**< SECTION; NAMED: each element's section */
     const char *def;          /**< default as YAML text, for OPTIONAL keys */
+    /* NAMED: elements of elem_size bytes at offset, at most max_items, their
+     * number (size_t) at count_offset, each element's name in a
+     * char[NELM_NAME_MAX] at name_offset within it. An element is parsed by
+     * `sub` (element as base) or, when set, by parse_elem (e.g. to choose
+     * the section by a `kind:` key); dumped by `sub` or dump_elem. */
+    size_t elem_size, max_items, count_offset, name_offset;
+    int (*parse_elem)(nelm_pctx *c, const nelm_ynode *node, void *elem, const char *path);
+    void (*dump_elem)(FILE *out, const void *elem, int indent);
     /* CUSTOM: parse the node into base; echo as YAML at indent; describe */
     int (*parse)(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path);
     void (*dump)(FILE *out, const void *base, int indent);
@@ -114,6 +124,19 @@ int nelm_pread_num(nelm_pctx *c, const nelm_ynode *n, const char *path, double m
                    double *out);
 int nelm_pread_enum(nelm_pctx *c, const nelm_ynode *n, const char *path,
                     const char *const *names, size_t nnames, int *out);
+
+/** Parse node as section s into base (for custom element parsers). */
+int nelm_pparse_section(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node,
+                        void *base, const char *path);
+/** Echo base as section s at indent (for custom element dumpers). */
+void nelm_pdump_section(FILE *out, const nelm_params *p, const nelm_psection *s,
+                        const void *base, const char *path, int indent);
+
+/** Resolve a reference to a named element: the index of `node`'s text
+ *  among names[0..n), or an "unknown reference" error with did-you-mean
+ *  naming what is referred to (e.g. "modality instance"). */
+int nelm_pread_ref(nelm_pctx *c, const nelm_ynode *node, const char *path, const char *what,
+                   const char *const *names, size_t n, size_t *out);
 
 /** Survival distributions in parameter files (params_dist.c):
  *  {dist: weibull, shape: 1.3, scale: 20, time_unit: months}, flexsurv's

@@ -11,6 +11,8 @@
 
 #include "params.h"
 
+#include <stddef.h>
+
 static nelm_params p1, p2; /* large: keep off the stack */
 
 static void
@@ -319,6 +321,142 @@ test_dist_errors(void **state)
     }
 }
 
+/* ---- named entries and references (the machinery for modality instances
+ * and strategies), on a test-only spec ---- */
+
+typedef struct t_inst {
+    char name[NELM_NAME_MAX];
+    double p;
+    nelm_dist ttp;
+} t_inst;
+
+typedef struct t_model {
+    t_inst inst[3];
+    size_t ninst;
+    size_t order[4];
+    size_t norder;
+} t_model;
+
+static const nelm_pkey t_inst_keys[] = {
+    {.name = "p", .type = NELM_P_NUM, .offset = offsetof(t_inst, p), .min = 0, .max = 1,
+     .doc = "a probability"},
+    {.name = "ttp", .type = NELM_P_DIST, .offset = offsetof(t_inst, ttp), .doc = "a time"},
+};
+static const nelm_psection t_inst_sec = {"inst", "", t_inst_keys, 2, 0, 0, NULL};
+
+static int
+t_parse_order(nelm_pctx *c, const nelm_ynode *n, void *base, const char *path)
+{
+    t_model *m = base;
+    const char *names[3];
+    for (size_t i = 0; i < m->ninst; i++)
+        names[i] = m->inst[i].name;
+    if (n->kind != NELM_YSEQ || n->n > 4)
+        return nelm_pfail(c, n, path, "expected a list of up to 4 names");
+    for (size_t i = 0; i < n->n; i++) {
+        char ip[NELM_PATH_MAX + 24];
+        if (snprintf(ip, sizeof ip, "%s[%zu]", path, i) < 0)
+            ip[0] = '\0';
+        int ret = nelm_pread_ref(c, n->vals[i], ip, "instance", names, m->ninst, &m->order[i]);
+        if (ret != 0)
+            return ret;
+        m->norder = i + 1;
+    }
+    return 0;
+}
+
+static void
+t_dump_order(FILE *out, const void *base, int indent)
+{
+    (void)indent;
+    const t_model *m = base;
+    fputs(" [", out);
+    for (size_t i = 0; i < m->norder; i++)
+        fprintf(out, "%s%s", i ? ", " : "", m->inst[m->order[i]].name);
+    fputs("]\n", out);
+}
+
+static const nelm_pkey t_model_keys[] = {
+    {.name = "instances", .type = NELM_P_NAMED, .offset = offsetof(t_model, inst),
+     .sub = &t_inst_sec, .elem_size = sizeof(t_inst), .max_items = 3,
+     .count_offset = offsetof(t_model, ninst), .name_offset = offsetof(t_inst, name),
+     .doc = "instances"},
+    {.name = "order", .type = NELM_P_CUSTOM, .parse = t_parse_order, .dump = t_dump_order,
+     .doc = "references to instances"},
+};
+static const nelm_psection t_model_sec = {"", "", t_model_keys, 2, 0, 0, NULL};
+
+static int
+parse_model(const char *yaml, t_model *m, nelm_err *e)
+{
+    nelm_ydoc doc;
+    int rc = nelm_ydoc_load_string(&doc, yaml, strlen(yaml), "m.yaml", e);
+    if (rc != 0)
+        return rc;
+    memset(m, 0, sizeof *m);
+    nelm_pctx c = {&p1, e, &doc};
+    rc = nelm_pparse_section(&c, &t_model_sec, doc.root, m, "");
+    nelm_ydoc_free(&doc);
+    return rc;
+}
+
+static void
+test_named_entries(void **state)
+{
+    (void)state;
+    static t_model m, back;
+    nelm_err e = {0};
+    const char *yaml = "instances:\n"
+                       "  tace: {p: 0.1, ttp: {dist: exp, rate: 0.1}}\n"
+                       "  sunitinib: {p: 0.2, ttp: {dist: weibull, shape: 1.5, scale: 10}}\n"
+                       "order: [sunitinib, tace, sunitinib]\n";
+    assert_int_equal(parse_model(yaml, &m, &e), 0);
+    assert_int_equal(m.ninst, 2);
+    assert_string_equal(m.inst[0].name, "tace");
+    assert_string_equal(m.inst[1].name, "sunitinib");
+    assert_true(m.inst[1].p == 0.2 && m.inst[1].ttp.family == NELM_DIST_WEIBULL);
+    assert_int_equal(m.norder, 3);
+    assert_int_equal(m.order[0], 1);
+    assert_int_equal(m.order[1], 0);
+    /* echo and parse back: identical */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    nelm_pdump_section(f, &p1, &t_model_sec, &m, "", 0);
+    size_t n = 0;
+    char *text = read_back(f, &n);
+    assert_int_equal(parse_model(text, &back, &e), 0);
+    assert_memory_equal(&m, &back, sizeof m);
+    free(text);
+
+    static const struct {
+        const char *yaml, *msg;
+    } bad[] = {
+        {"instances: {tace: {p: 0.1, ttp: {dist: exp, rate: 1}}}\norder: [tacee]\n",
+         "m.yaml:2:9: order[0]: unknown instance 'tacee' (did you mean 'tace'?)"},
+        {"instances: {tace: {p: 0.1, ttp: {dist: exp, rate: 1}}}\norder: [prrt]\n",
+         "m.yaml:2:9: order[0]: unknown instance 'prrt' (defined: tace)"},
+        {"instances: {}\norder: [prrt]\n",
+         "m.yaml:2:9: order[0]: unknown instance 'prrt' (defined: none)"},
+        {"instances: {2fast: {p: 0.1, ttp: {dist: exp, rate: 1}}}\norder: []\n",
+         "m.yaml:1:13: instances.2fast: '2fast' is not a valid name (letters, digits and _, "
+         "starting with a letter; at most 63 characters)"},
+        {"instances: {a: {p: 0, ttp: {dist: exp, rate: 1}}, b: {p: 0, ttp: {dist: exp, rate: 1}},"
+         " c: {p: 0, ttp: {dist: exp, rate: 1}}, d: {p: 0, ttp: {dist: exp, rate: 1}}}\norder: []\n",
+         "m.yaml:1:12: instances: 4 entries (at most 3)"},
+        {"instances: [tace]\norder: []\n",
+         "m.yaml:1:12: instances: expected a mapping of names to instances"},
+        {"instances: {tace: {p: 0.1, ttp: {dist: exp, rate: 1}, q: 2}}\norder: []\n",
+         "m.yaml:1:55: instances.tace.q: unknown key (expected one of p, ttp)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&e, 0, sizeof e);
+        assert_int_equal(parse_model(bad[i].yaml, &m, &e), NELM_ERR_PARAM);
+        if (strcmp(e.msg, bad[i].msg) != 0)
+            print_error("case %zu:\n  got      %s\n  expected %s\n", i, e.msg, bad[i].msg);
+        assert_string_equal(e.msg, bad[i].msg);
+    }
+}
+
 int
 main(void)
 {
@@ -331,6 +469,7 @@ main(void)
         cmocka_unit_test(test_explain_lists_every_key),
         cmocka_unit_test(test_dist_values),
         cmocka_unit_test(test_dist_errors),
+        cmocka_unit_test(test_named_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
