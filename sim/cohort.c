@@ -386,20 +386,14 @@ nelm_filter_pass(const nelm_filter *f, const nelm_patient *pt)
 /* ------------------------------------------------------------------------ */
 /* Sampling                                                                   */
 
-/* The uniform on [0, 1) for attribute slot j of candidate k of patient i. */
+/* The uniform on [0, 1) for attribute slot j of candidate k of the patient
+ * whose key prefix is pre (nelm_rng_key_prefix(seed, index)): the generator
+ * keyed (seed, index, NELM_STREAM_BASELINE, 0, k, j). */
 static double
-draw(uint64_t seed, uint64_t index, uint32_t k, nelm_attr j)
+draw(uint64_t pre, uint32_t k, nelm_attr j)
 {
-    const nelm_key key = {
-        .seed = seed,
-        .patient = index,
-        .purpose = NELM_STREAM_BASELINE,
-        .instance = 0,
-        .occurrence = k,
-        .slot = (uint32_t)j,
-    };
     nelm_rng r;
-    nelm_rng_keyed(&r, &key);
+    nelm_rng_keyed_tail(&r, pre, NELM_STREAM_BASELINE, 0, k, (uint32_t)j);
     return nelm_rng_uniform(&r);
 }
 
@@ -470,40 +464,42 @@ static void
 sample_candidate(const nelm_cohort_params *cp, uint64_t seed, uint64_t index, uint32_t k,
                  nelm_patient *pt)
 {
+    nelm_bug_assert(k <= NELM_KEY_FIELD_MAX);
+    const uint64_t pre = nelm_rng_key_prefix(seed, index);
     pt->index = index;
 
     double za = (cp->age_min - cp->age_mean) / cp->age_sd;
     double zb = (cp->age_max - cp->age_mean) / cp->age_sd;
     double age =
-        cp->age_mean + cp->age_sd * trunc_norm(za, zb, draw(seed, index, k, NELM_ATTR_AGE));
+        cp->age_mean + cp->age_sd * trunc_norm(za, zb, draw(pre, k, NELM_ATTR_AGE));
     pt->age = fmin(fmax(age, cp->age_min), cp->age_max);
 
-    pt->sex = draw(seed, index, k, NELM_ATTR_SEX) < cp->p_male ? NELM_MALE : NELM_FEMALE;
+    pt->sex = draw(pre, k, NELM_ATTR_SEX) < cp->p_male ? NELM_MALE : NELM_FEMALE;
     pt->site =
-        (nelm_site)draw_category(cp->site_p, NELM_NSITES, draw(seed, index, k, NELM_ATTR_SITE));
+        (nelm_site)draw_category(cp->site_p, NELM_NSITES, draw(pre, k, NELM_ATTR_SITE));
 
     /* Grade, then Ki-67 log-uniform within the grade's range; clamped so that
      * exp(log lo) rounding below lo cannot leave the grade band. */
     nelm_grade g =
-        (nelm_grade)draw_category(cp->grade_p, NELM_NGRADES, draw(seed, index, k, NELM_ATTR_GRADE));
+        (nelm_grade)draw_category(cp->grade_p, NELM_NGRADES, draw(pre, k, NELM_ATTR_GRADE));
     double lo = cp->ki67_lo[g], hi = cp->ki67_hi[g];
-    double ki67 = lo * exp(draw(seed, index, k, NELM_ATTR_KI67) * log(hi / lo));
+    double ki67 = lo * exp(draw(pre, k, NELM_ATTR_KI67) * log(hi / lo));
     pt->ki67 = fmin(fmax(ki67, lo), hi);
     pt->grade = ki67_grade(pt->ki67);
     nelm_bug_assert(pt->grade == g);
 
     pt->burden = (nelm_burden)draw_category(cp->burden_p, NELM_NBURDENS,
-                                            draw(seed, index, k, NELM_ATTR_BURDEN));
+                                            draw(pre, k, NELM_ATTR_BURDEN));
     pt->frilling = (nelm_frilling)draw_category(cp->frilling_p, NELM_NFRILLING,
-                                                draw(seed, index, k, NELM_ATTR_FRILLING));
-    pt->extrahepatic = draw(seed, index, k, NELM_ATTR_EXTRAHEPATIC) < cp->p_extrahepatic;
-    pt->functional = draw(seed, index, k, NELM_ATTR_FUNCTIONAL) < cp->p_functional;
+                                                draw(pre, k, NELM_ATTR_FRILLING));
+    pt->extrahepatic = draw(pre, k, NELM_ATTR_EXTRAHEPATIC) < cp->p_extrahepatic;
+    pt->functional = draw(pre, k, NELM_ATTR_FUNCTIONAL) < cp->p_functional;
     pt->syndrome =
-        pt->functional && draw(seed, index, k, NELM_ATTR_SYNDROME) < cp->p_syndrome_if_functional;
-    pt->sstr = draw(seed, index, k, NELM_ATTR_SSTR) < cp->p_sstr_by_grade[g];
-    pt->ecog = draw_category(cp->ecog_p, NELM_NECOG, draw(seed, index, k, NELM_ATTR_ECOG));
+        pt->functional && draw(pre, k, NELM_ATTR_SYNDROME) < cp->p_syndrome_if_functional;
+    pt->sstr = draw(pre, k, NELM_ATTR_SSTR) < cp->p_sstr_by_grade[g];
+    pt->ecog = draw_category(cp->ecog_p, NELM_NECOG, draw(pre, k, NELM_ATTR_ECOG));
     pt->primary_resected =
-        draw(seed, index, k, NELM_ATTR_PRIMARY_RESECTED) < cp->p_primary_resected;
+        draw(pre, k, NELM_ATTR_PRIMARY_RESECTED) < cp->p_primary_resected;
 
     pt->entry_line = cp->entry_line;
     pt->prior = cp->entry_prior;

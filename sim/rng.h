@@ -64,6 +64,42 @@ nelm_mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* Distinct odd constants per absorbed word, so that swapping two fields'
+ * values gives a different key. Part of the reproducibility contract. */
+#define NELM_KEY_C0 UINT64_C(0x9e3779b97f4a7c15)
+#define NELM_KEY_C1 UINT64_C(0xd1b54a32d192ed03)
+#define NELM_KEY_C2 UINT64_C(0xaef17502108ef2d9)
+#define NELM_KEY_STATE UINT64_C(0x2545f4914f6cdd1d)
+#define NELM_KEY_STREAM UINT64_C(0x632be59bd9b4e019)
+
+/** The part of a key's mix that depends on (seed, patient) only. Compute it
+ *  once per patient and seed any number of that patient's generators with
+ *  nelm_rng_keyed_tail: the result is identical to nelm_rng_keyed with the
+ *  full key, at three mixes instead of five. */
+static inline uint64_t
+nelm_rng_key_prefix(uint64_t seed, uint64_t patient)
+{
+    uint64_t h = nelm_mix64(seed + NELM_KEY_C0);
+    return nelm_mix64(h ^ (patient + NELM_KEY_C1));
+}
+
+/** Seed from a prefix and the remaining key fields (each <= NELM_KEY_FIELD_MAX:
+ *  callers pass constants or checked counters; nelm_rng_keyed checks). */
+static inline void
+nelm_rng_keyed_tail(nelm_rng *r, uint64_t prefix, uint32_t purpose, uint32_t instance,
+                    uint32_t occurrence, uint32_t slot)
+{
+    uint64_t packed = ((uint64_t)purpose << 48) | ((uint64_t)instance << 32) |
+                      ((uint64_t)occurrence << 16) | (uint64_t)slot;
+    /* Sponge-like absorption through a bijection: for a fixed prefix, each
+     * step is injective in the absorbed word, so keys that differ in exactly
+     * one field always give different h. */
+    uint64_t h = nelm_mix64(prefix ^ (packed + NELM_KEY_C2));
+    /* State and increment from independent-looking images of h. */
+    r->state = nelm_mix64(h ^ NELM_KEY_STATE);
+    r->inc = (nelm_mix64(h + NELM_KEY_STREAM) << 1u) | 1u;
+}
+
 /** Seed as the reference pcg32_srandom_r(initstate, initseq) does. */
 void nelm_rng_seed(nelm_rng *r, uint64_t initstate, uint64_t initseq);
 
