@@ -5,25 +5,17 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "build_info.h"
 #include "lifetable.h"
 #include "params.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int
 time_cohort(const char *label, const nelm_params *p, long n)
 {
     nelm_err e = {0};
-    double t0 = now_s(), tries = 0, sink = 0;
+    double t0 = bench_now(), tries = 0, sink = 0;
     for (long i = 0; i < n; i++) {
         nelm_patient pt;
         if (nelm_cohort_sample(&p->cohort, 1, (uint64_t)i, &pt, &e) != 0) {
@@ -33,7 +25,7 @@ time_cohort(const char *label, const nelm_params *p, long n)
         tries += pt.tries;
         sink += pt.age;
     }
-    double dt = now_s() - t0;
+    double dt = bench_now() - t0;
     printf("%-34s %8.1f ns/patient  (%.2f candidates/patient)\n", label, 1e9 * dt / (double)n,
            tries / (double)n);
     fprintf(stderr, "(checksum %g)\n", sink);
@@ -66,14 +58,14 @@ main(int argc, char **argv)
         fprintf(stderr, "bench_cohort: %s\n", e.msg);
         return 1;
     }
-    double t0 = now_s(), sink = 0;
+    double t0 = bench_now(), sink = 0;
     for (long i = 0; i < n; i++) {
         nelm_key k = {1, (uint64_t)i, NELM_STREAM_BACKGROUND, 0, 0, 0};
         nelm_rng r;
         nelm_rng_keyed(&r, &k);
         sink += nelm_lifetable_death_age(&lt, (nelm_sex)(i & 1), 60.0, nelm_rng_uniform_pos(&r));
     }
-    double dt = now_s() - t0;
+    double dt = bench_now() - t0;
     printf("%-34s %8.1f ns/patient\n", "background age at death", 1e9 * dt / (double)n);
     fprintf(stderr, "(checksum %g)\n", sink);
     return 0;

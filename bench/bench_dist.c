@@ -9,18 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "build_info.h"
 #include "dist.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int
 main(int argc, char **argv)
@@ -51,7 +43,7 @@ main(int argc, char **argv)
             fprintf(stderr, "bench_dist: %s\n", e.msg);
             return 1;
         }
-        double t0 = now_s();
+        double t0 = bench_now();
         for (long i = 0; i < n; i++) {
             nelm_key k = {1, (uint64_t)i, NELM_STREAM_LINE, (uint32_t)c, 0, 0};
             nelm_rng r;
@@ -60,7 +52,7 @@ main(int argc, char **argv)
             if (nelm_dist_sample(&d, &m, &r, &t))
                 sink += t;
         }
-        double dt = now_s() - t0;
+        double dt = bench_now() - t0;
         printf("%-10s %10.1f %14.3g\n", cases[c].family, 1e9 * dt / (double)n, (double)n / dt);
     }
     fprintf(stderr, "(checksum %g)\n", sink);

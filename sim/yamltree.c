@@ -166,24 +166,38 @@ push_child(nelm_ydoc *doc, nelm_ynode *parent, nelm_ynode *key, nelm_ynode *val)
     return 0;
 }
 
-/* Deep copy for alias expansion; every copied node counts against the cap. */
+/* Deep copy of a tree into c's document; every copied node counts against
+ * the node cap. Alias expansion (foreign = false) shares the strings and
+ * keeps each node's own location; importing a tree from another document
+ * (foreign = true) copies the strings and places the nodes in c->file with
+ * columns shifted by col0. `at` locates a cap error for aliases. */
 static nelm_ynode *
-copy_node(pctx *c, const nelm_ynode *src, yaml_mark_t at)
+copy_tree(pctx *c, const nelm_ynode *src, yaml_mark_t at, bool foreign, int col0)
 {
+    if (foreign) {
+        at.line = (size_t)(src->line - 1);
+        at.column = (size_t)(src->col - 1 + col0);
+    }
     nelm_ynode *n = new_node(c, src->kind, at);
     if (n == NULL)
         return NULL;
-    n->file = src->file;
-    n->line = src->line;
-    n->col = src->col;
-    n->str = src->str;
+    if (!foreign) {
+        n->file = src->file;
+        n->line = src->line;
+        n->col = src->col;
+        n->str = src->str;
+    } else if (src->str != NULL && (n->str = arena_strdup(c->doc, src->str, src->len)) == NULL) {
+        nomem(c);
+        return NULL;
+    }
     n->len = src->len;
     n->plain = src->plain;
     for (size_t i = 0; i < src->n; i++) {
         nelm_ynode *k = NULL;
-        if (src->kind == NELM_YMAP && (k = copy_node(c, src->keys[i], at)) == NULL)
+        if (src->kind == NELM_YMAP &&
+            (k = copy_tree(c, src->keys[i], at, foreign, col0)) == NULL)
             return NULL;
-        nelm_ynode *v = copy_node(c, src->vals[i], at);
+        nelm_ynode *v = copy_tree(c, src->vals[i], at, foreign, col0);
         if (v == NULL)
             return NULL;
         if (push_child(c->doc, n, k, v) != 0) {
@@ -310,7 +324,7 @@ parse_node(pctx *c, yaml_event_t *ev, nelm_ynode **out)
         if (target == NULL)
             return fail_mark(c, ev->start_mark, "unknown alias *%.100s",
                              (const char *)ev->data.alias.anchor);
-        *out = copy_node(c, target, ev->start_mark);
+        *out = copy_tree(c, target, ev->start_mark, false, 0);
         return *out ? 0 : c->e->code;
     }
     case YAML_SCALAR_EVENT: {
@@ -679,36 +693,6 @@ nelm_ymap_set(nelm_ydoc *doc, nelm_ynode *map, const char *key, nelm_ynode *val,
     return 0;
 }
 
-/* Copy a node from another document into c's, strings included, placing it
- * in c->file and shifting columns by col0. */
-static nelm_ynode *
-clone_foreign(pctx *c, const nelm_ynode *src, int col0)
-{
-    yaml_mark_t m = {0, (size_t)(src->line - 1), (size_t)(src->col - 1 + col0)};
-    nelm_ynode *n = new_node(c, src->kind, m);
-    if (n == NULL)
-        return NULL;
-    if (src->str != NULL && (n->str = arena_strdup(c->doc, src->str, src->len)) == NULL) {
-        nomem(c);
-        return NULL;
-    }
-    n->len = src->len;
-    n->plain = src->plain;
-    for (size_t i = 0; i < src->n; i++) {
-        nelm_ynode *k = NULL;
-        if (src->kind == NELM_YMAP && (k = clone_foreign(c, src->keys[i], col0)) == NULL)
-            return NULL;
-        nelm_ynode *v = clone_foreign(c, src->vals[i], col0);
-        if (v == NULL)
-            return NULL;
-        if (push_child(c->doc, n, k, v) != 0) {
-            nomem(c);
-            return NULL;
-        }
-    }
-    return n;
-}
-
 int
 nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int col0,
                          nelm_ynode **out, nelm_err *e)
@@ -735,7 +719,8 @@ nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int
             (*out)->plain = true;
         }
     } else {
-        *out = clone_foreign(&c, tmp.root, col0);
+        yaml_mark_t m = {0, 0, 0};
+        *out = copy_tree(&c, tmp.root, m, true, col0);
     }
     nelm_ydoc_free(&tmp);
     if (*out == NULL)
