@@ -343,7 +343,7 @@ parse_key(nelm_pctx *c, const nelm_pkey *k, const nelm_ynode *n, void *base, con
         return 0;
     }
     case NELM_P_SECTION:
-        return parse_section(c, k->sub, n, base, path, (k->flags & NELM_PK_SOURCE) != 0);
+        return parse_section(c, k->sub, n, at, path, (k->flags & NELM_PK_SOURCE) != 0);
     case NELM_P_DIST:
         return nelm_pread_dist(c, n, path, (nelm_dist *)(void *)at);
     case NELM_P_NAMED:
@@ -435,6 +435,13 @@ nelm_pparse_section(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node
                     const char *path)
 {
     return parse_section(c, s, node, base, path, false);
+}
+
+int
+nelm_pparse_section_sourced(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node,
+                            void *base, const char *path)
+{
+    return parse_section(c, s, node, base, path, true);
 }
 
 /* ---- overrides (--set path=value) ------------------------------------------------- */
@@ -563,8 +570,7 @@ nelm_params_load(nelm_params *p, const char *path, const char *const *sets, size
                  nelm_err *e)
 {
     if (path == NULL)
-        return nelm_params_load_string(p, nelm_default_params_yaml, nelm_default_params_yaml_len,
-                                       "<built-in default model>", sets, nsets, e);
+        path = NELM_DEFAULT_MODEL;
     nelm_ydoc doc;
     int ret = nelm_ydoc_load(&doc, path, e);
     if (ret == 0)
@@ -612,6 +618,8 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
         const char *at = (const char *)base + k->offset;
         char kp[NELM_PATH_MAX];
         sub_path(kp, sizeof kp, path, k->name);
+        if (k->type == NELM_P_CUSTOM && k->dump == NULL)
+            continue;
         fprintf(out, "%*s%s:", ind, "", k->name);
         switch (k->type) {
         case NELM_P_NUM:
@@ -645,7 +653,7 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
         }
         case NELM_P_SECTION:
             fputc('\n', out);
-            dump_section(out, p, k->sub, base, kp, ind + 2, (k->flags & NELM_PK_SOURCE) != 0);
+            dump_section(out, p, k->sub, at, kp, ind + 2, (k->flags & NELM_PK_SOURCE) != 0);
             break;
         case NELM_P_NAMED: {
             size_t cnt = *(const size_t *)(const void *)((const char *)base + k->count_offset);
@@ -657,7 +665,7 @@ dump_section(FILE *out, const nelm_params *p, const nelm_psection *s, const void
                 sub_path(ep, sizeof ep, kp, nm);
                 fprintf(out, "%*s%s:\n", ind + 2, "", nm);
                 if (k->dump_elem)
-                    k->dump_elem(out, elem, ind + 4);
+                    k->dump_elem(out, p, elem, ep, ind + 4);
                 else
                     dump_section(out, p, k->sub, elem, ep, ind + 4, false);
             }
@@ -686,6 +694,13 @@ nelm_pdump_section(FILE *out, const nelm_params *p, const nelm_psection *s, cons
                    const char *path, int indent)
 {
     dump_section(out, p, s, base, path, indent, false);
+}
+
+void
+nelm_pdump_section_sourced(FILE *out, const nelm_params *p, const nelm_psection *s,
+                           const void *base, const char *path, int indent)
+{
+    dump_section(out, p, s, base, path, indent, true);
 }
 
 void
@@ -750,6 +765,14 @@ explain_section(FILE *out, const nelm_psection *s, const char *path, int depth)
             sub_path(np, sizeof np, kp, "NAME");
             explain_section(out, k->sub, np, depth + 1);
         }
+        for (size_t j = 0; k->type == NELM_P_NAMED && k->alt && k->alt(j); j++) {
+            char np[NELM_PATH_MAX];
+            if (snprintf(np, sizeof np, "%s.NAME", kp) < 0)
+                np[0] = '\0';
+            const nelm_psection *a = k->alt(j);
+            fprintf(out, "\n%*s%s with kind: %s  (%s)\n", 2 * depth + 2, "", np, a->name, a->doc);
+            explain_section(out, a, np, depth + 1);
+        }
         if (k->type == NELM_P_SECTION) {
             if (k->sub->sum_count)
                 fprintf(out, "%*s(the values are probabilities and must sum to 1)\n",
@@ -766,6 +789,8 @@ nelm_params_explain(FILE *out)
           "A YAML mapping. Any mapping may hold include: FILE or include: [FILES] (paths\n"
           "relative to the including file): mappings merge key by key, later includes\n"
           "override earlier ones, and the including mapping's own keys override them all.\n"
+          "A file name starting with builtin: names a file compiled into nelmsim, e.g.\n"
+          "include: builtin:params/nelm/modalities.yaml (the default model's parts).\n"
           "Anchors and aliases are allowed. Sections marked 'needs source:' must carry a\n"
           "source: naming the publication (or \"modelling choice: ...\").\n"
           "Override any value with --set PATH=VALUE (list elements as PATH[i]).\n\n",

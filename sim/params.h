@@ -19,10 +19,11 @@
 #include "cohort.h"
 #include "dist.h"
 #include "error.h"
+#include "model.h"
 #include "yamltree.h"
 
 #define NELM_SOURCE_MAX 512
-#define NELM_MAX_SOURCES 128
+#define NELM_MAX_SOURCES 256
 #define NELM_PATH_MAX 256
 #define NELM_NAME_MAX 64
 
@@ -41,6 +42,12 @@ typedef struct nelm_bgmort_params {
 typedef struct nelm_params {
     nelm_cohort_params cohort;
     nelm_bgmort_params background;
+    nelm_disease_params disease;
+    nelm_horizon_params horizon;
+    size_t nmodalities;
+    nelm_modality modalities[NELM_MAX_INSTANCES];
+    size_t nstrategies;
+    nelm_strategy strategies[NELM_MAX_STRATEGIES];
     size_t nsources;
     nelm_source sources[NELM_MAX_SOURCES];
 } nelm_params;
@@ -72,7 +79,7 @@ typedef struct nelm_pctx nelm_pctx;
 typedef struct nelm_pkey {
     const char *name;
     nelm_ptype type;
-    size_t offset; /**< into the base object */
+    size_t offset; /**< into the base object (SECTION: the sub-section's base) */
     double min, max;
     const char *unit;
     const char *doc;
@@ -88,8 +95,13 @@ typedef struct nelm_pkey {
      * the section by a `kind:` key); dumped by `sub` or dump_elem. */
     size_t elem_size, max_items, count_offset, name_offset;
     int (*parse_elem)(nelm_pctx *c, const nelm_ynode *node, void *elem, const char *path);
-    void (*dump_elem)(FILE *out, const void *elem, int indent);
-    /* CUSTOM: parse the node into base; echo as YAML at indent; describe */
+    void (*dump_elem)(FILE *out, const nelm_params *p, const void *elem, const char *path,
+                      int indent);
+    /* NAMED elements whose section is chosen per element (by `kind:`): the
+     * alternatives, for --explain */
+    const nelm_psection *(*alt)(size_t i); /**< NULL after the last */
+    /* CUSTOM: parse the node into base; echo as YAML at indent (dump NULL:
+     * the key is echoed by its parent's own dumper) */
     int (*parse)(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path);
     void (*dump)(FILE *out, const void *base, int indent);
 } nelm_pkey;
@@ -128,9 +140,15 @@ int nelm_pread_enum(nelm_pctx *c, const nelm_ynode *n, const char *path,
 /** Parse node as section s into base (for custom element parsers). */
 int nelm_pparse_section(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node,
                         void *base, const char *path);
+/** The same, with a `source:` required beside the values (stored under path). */
+int nelm_pparse_section_sourced(nelm_pctx *c, const nelm_psection *s, const nelm_ynode *node,
+                                void *base, const char *path);
 /** Echo base as section s at indent (for custom element dumpers). */
 void nelm_pdump_section(FILE *out, const nelm_params *p, const nelm_psection *s,
                         const void *base, const char *path, int indent);
+/** The same, echoing the section's stored `source:` last. */
+void nelm_pdump_section_sourced(FILE *out, const nelm_params *p, const nelm_psection *s,
+                                const void *base, const char *path, int indent);
 
 /** Resolve a reference to a named element: the index of `node`'s text
  *  among names[0..n), or an "unknown reference" error with did-you-mean
@@ -169,8 +187,8 @@ void nelm_params_dump(FILE *out, const nelm_params *p);
 /** Reference documentation of the format, generated from the spec. */
 void nelm_params_explain(FILE *out);
 
-/** The built-in default model (params/default.yaml compiled in). */
-extern const char nelm_default_params_yaml[];
-extern const size_t nelm_default_params_yaml_len;
+/** The built-in default model (params/nelm.yaml and its includes, compiled
+ *  in): what nelm_params_load(p, NULL, ...) loads. */
+#define NELM_DEFAULT_MODEL "builtin:params/nelm.yaml"
 
 #endif

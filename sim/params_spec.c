@@ -8,6 +8,7 @@
 #include "cohort.h"
 #include "lifetable.h"
 #include "params.h"
+#include "params_model.h"
 
 #define OFF(field) offsetof(nelm_params, field)
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
@@ -441,5 +442,38 @@ static const nelm_pkey root_keys[] = {
     {.name = "background_mortality", .type = NELM_P_SECTION, .sub = &bg_sec,
      .flags = NELM_PK_OPTIONAL, .def = "{}",
      .doc = "background (all-cause) mortality from a life table (DESIGN 2.2)"},
+    {.name = "modalities", .type = NELM_P_NAMED, .offset = OFF(modalities),
+     .elem_size = sizeof(nelm_modality), .max_items = NELM_MAX_INSTANCES,
+     .count_offset = OFF(nmodalities), .name_offset = offsetof(nelm_modality, name),
+     .parse_elem = nelm_parse_modality, .dump_elem = nelm_dump_modality, .alt = nelm_modality_alt,
+     .flags = NELM_PK_OPTIONAL, .def = "{}",
+     .doc = "modality instances: NAME: {kind: KIND, ...}, each with source: (DESIGN 2.3)"},
+    {.name = "strategies", .type = NELM_P_NAMED, .offset = OFF(strategies),
+     .elem_size = sizeof(nelm_strategy), .max_items = NELM_MAX_STRATEGIES,
+     .count_offset = OFF(nstrategies), .name_offset = offsetof(nelm_strategy, name),
+     .parse_elem = nelm_parse_strategy, .dump_elem = nelm_dump_strategy,
+     .flags = NELM_PK_OPTIONAL, .def = "{}",
+     .doc = "treatment strategies: NAME: {description: TEXT, lines: [LINE, ...]} (DESIGN 2.4)"},
+    {.name = "disease", .type = NELM_P_SECTION, .offset = OFF(disease),
+     .sub = &nelm_disease_section, .flags = NELM_PK_SOURCE,
+     .doc = "the disease's own death hazards, net (DESIGN 2.2)"},
+    {.name = "horizon", .type = NELM_P_SECTION, .offset = OFF(horizon),
+     .sub = &nelm_horizon_section, .flags = NELM_PK_OPTIONAL, .def = "{}",
+     .doc = "censoring at an age or a time (DESIGN 2.4)"},
 };
-const nelm_psection nelm_params_root = {"", "", root_keys, NKEYS(root_keys), 0, 0, NULL};
+
+static int
+check_root(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path)
+{
+    (void)path;
+    const nelm_params *p = base;
+    if (!(p->horizon.age > p->cohort.age_max)) {
+        const nelm_ynode *h = nelm_ymap_get(node, "horizon");
+        return nelm_pfail(c, h ? h : node, "horizon.age",
+                          "%.17g must be above the oldest starting age (cohort.age.max %.17g)",
+                          p->horizon.age, p->cohort.age_max);
+    }
+    return 0;
+}
+
+const nelm_psection nelm_params_root = {"", "", root_keys, NKEYS(root_keys), 0, 0, check_root};

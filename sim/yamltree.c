@@ -391,7 +391,7 @@ static char *
 resolve_path(nelm_ydoc *doc, const char *from, const char *rel)
 {
     char buf[4096];
-    if (rel[0] == '/') {
+    if (rel[0] == '/' || strncmp(rel, NELM_BUILTIN_PREFIX, strlen(NELM_BUILTIN_PREFIX)) == 0) {
         snprintf(buf, sizeof buf, "%s", rel);
     } else {
         const char *slash = strrchr(from, '/');
@@ -440,6 +440,24 @@ resolve_path(nelm_ydoc *doc, const char *from, const char *rel)
 static char *
 read_file(const char *path, size_t *len, nelm_err *e, const char *where)
 {
+    size_t plen = strlen(NELM_BUILTIN_PREFIX);
+    if (strncmp(path, NELM_BUILTIN_PREFIX, plen) == 0) {
+        for (size_t i = 0; i < nelm_nbuiltin_files; i++) {
+            const nelm_builtin_file *b = &nelm_builtin_files[i];
+            if (strcmp(path + plen, b->name) != 0)
+                continue;
+            char *copy = malloc(*b->len + 1);
+            if (copy == NULL) {
+                NELM_FAIL(e, NELM_ERR_NOMEM, "%sout of memory reading '%s'", where, path);
+                return NULL;
+            }
+            memcpy(copy, b->text, *b->len + 1);
+            *len = *b->len;
+            return copy;
+        }
+        NELM_FAIL(e, NELM_ERR_PARAM, "%scannot open '%s' (no such built-in file)", where, path);
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         /* a missing or unreadable input file is invalid input (exit 2), not

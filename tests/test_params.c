@@ -48,7 +48,12 @@ test_default_model(void **state)
     assert_string_equal(p1.background.table, "builtin");
     assert_int_equal(p1.background.last_age, 100);
     /* every section that needs a source has one */
-    assert_int_equal(p1.nsources, 13);
+    /* 13 cohort sections, the disease section and 10 modality instances */
+    assert_int_equal(p1.nsources, 24);
+    assert_int_equal(p1.nmodalities, 10);
+    assert_int_equal(p1.nstrategies, 7);
+    assert_non_null(strstr(source_of(&p1, "modalities.lutetium"), "NETTER-1"));
+    assert_non_null(strstr(source_of(&p1, "disease"), "modelling choice"));
     assert_non_null(strstr(source_of(&p1, "cohort.grade"), "Chen 2017"));
     assert_non_null(strstr(source_of(&p1, "cohort.sstr_positive"), "Aichi"));
 }

@@ -1,0 +1,76 @@
+/* iat.c — intra-arterial therapy: bland embolisation, TACE, radioembolization
+ * (DESIGN §2.3).
+ *
+ * For liver-dominant disease (extrahepatic disease allowed by default: the
+ * model does not track dominance); each course is a procedure with its own
+ * mortality; a hepatic progression may be treated by a further course up to
+ * max_courses, an extrahepatic one ends the line. A course lasts `duration`
+ * months (the procedures of one course), then the patient is off treatment
+ * with the disease controlled. whole_liver: radioembolization of the whole
+ * liver, which leaves liver damage visible to later lines (resection and
+ * transplant eligibility, and further IAT by default). */
+#include <math.h>
+
+#include "kindspec.h"
+
+static const nelm_pkey elig_keys[] = {
+    ELIG_MAX_ECOG("2"),           ELIG_MAX_AGE("90"),
+    ELIG_MAX_KI67("100"),         ELIG_SITES(ALL_SITES),
+    ELIG_SSTR("false"),           ELIG_FUNCTIONAL_OK("false"),
+    ELIG_EXTRAHEPATIC_OK("true"), ELIG_LIVER_DAMAGE_OK("false"),
+    ELIG_MAX_FRILLING("III"),     ELIG_MAX_BURDEN("gt50"),
+    ELIG_PRIMARY("false"),        ELIG_MIN_CONTROLLED("0"),
+    ELIG_RETREAT_AFTER("0"),
+};
+static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+
+static const nelm_pkey keys[] = {
+    KIND_KEY_KIND,
+    KIND_KEY_TTP("net time to progression after a course"),
+    KIND_KEY_CURE("0"),
+    KIND_KEY_HR,
+    KIND_KEY_P_HEPATIC("0.7"),
+    KIND_KEY_DURATION("1", "months one course of procedures lasts"),
+    KIND_KEY_TDEATH("{p: 0, window: 1}"),
+    KIND_KEY_MAX_COURSES("4", NELM_MAX_COURSES),
+    {.name = "whole_liver",
+     .type = NELM_P_BOOL,
+     .offset = MOFF(iat.whole_liver),
+     .flags = NELM_PK_OPTIONAL,
+     .def = "false",
+     .doc = "whole-liver radioembolization: leaves liver damage"},
+    KIND_KEY_ELIG(elig_sec),
+};
+static const nelm_psection section = {
+    "iat",
+    "intra-arterial therapy: per-procedure mortality, repeat courses on hepatic "
+    "progression, whole-liver radioembolization damage",
+    keys,
+    KEYS_N(keys),
+    0,
+    0,
+    NULL};
+
+static void
+course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_course *c)
+{
+    nelm_course_common(m, s, d, m->cure, 1.0, c);
+    c->liver_damage = m->iat.whole_liver;
+}
+
+static bool
+repeats_on(const nelm_modality *m, bool hepatic)
+{
+    (void)m;
+    return hepatic;
+}
+
+const nelm_kind nelm_kind_iat = {
+    .name = "iat",
+    .doc = "intra-arterial therapy: per-procedure mortality, repeat courses on hepatic "
+           "progression, whole-liver radioembolization damage",
+    .section = &section,
+    .eligible = nelm_elig_common,
+    .course = course,
+    .repeats_on = repeats_on,
+};

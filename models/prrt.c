@@ -1,0 +1,114 @@
+/* prrt.c — peptide receptor radionuclide therapy, e.g. 177Lu-DOTATATE
+ * (DESIGN §2.3).
+ *
+ * SSTR positive and Ki-67 at most max_ki67 (55 % by default, the NETTER-2
+ * upper limit); a fixed course (`duration`, 4 cycles over about 8 months),
+ * then off treatment with the disease controlled. Each course may cause late
+ * myelodysplasia or leukaemia (p_late) after a latency (late_onset, from the
+ * course start), fatal with probability p_late_death after late_death from
+ * onset: the onset and the death stay pending through every later line.
+ * Retreatment (a second course on progression) only when the previous course
+ * controlled the disease at least retreat_after months. */
+#include <math.h>
+
+#include "kindspec.h"
+
+static const nelm_pkey elig_keys[] = {
+    ELIG_MAX_ECOG("2"),
+    ELIG_MAX_AGE("90"),
+    ELIG_MAX_KI67("55"),
+    ELIG_SITES(ALL_SITES),
+    ELIG_SSTR("true"),
+    ELIG_FUNCTIONAL_OK("false"),
+    ELIG_EXTRAHEPATIC_OK("true"),
+    ELIG_LIVER_DAMAGE_OK("true"),
+    ELIG_MAX_FRILLING("III"),
+    ELIG_MAX_BURDEN("gt50"),
+    ELIG_PRIMARY("false"),
+    ELIG_MIN_CONTROLLED("0"),
+    ELIG_RETREAT_AFTER("18"),
+};
+static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+
+static const nelm_pkey keys[] = {
+    KIND_KEY_KIND,
+    KIND_KEY_TTP("net time to progression from the course start"),
+    KIND_KEY_CURE("0"),
+    KIND_KEY_HR,
+    KIND_KEY_P_HEPATIC("0.6"),
+    KIND_KEY_DURATION("8", "months one course lasts (4 cycles 8 weeks apart: about 8)"),
+    KIND_KEY_TDEATH("{p: 0, window: 1}"),
+    KIND_KEY_MAX_COURSES("2", NELM_MAX_COURSES),
+    {.name = "p_late",
+     .type = NELM_P_NUM,
+     .offset = MOFF(prrt.p_late),
+     .min = 0,
+     .max = 1,
+     .unit = "probability",
+     .flags = NELM_PK_OPTIONAL,
+     .def = "0",
+     .doc = "late myelodysplasia or leukaemia, per course"},
+    {.name = "late_onset",
+     .type = NELM_P_DIST,
+     .offset = MOFF(prrt.late_onset),
+     .doc = "latency of the late toxicity from the course start"},
+    {.name = "p_late_death",
+     .type = NELM_P_NUM,
+     .offset = MOFF(prrt.p_late_death),
+     .min = 0,
+     .max = 1,
+     .unit = "probability",
+     .flags = NELM_PK_OPTIONAL,
+     .def = "0",
+     .doc = "the late toxicity is fatal"},
+    {.name = "late_death",
+     .type = NELM_P_DIST,
+     .offset = MOFF(prrt.late_death),
+     .doc = "time from onset of the late toxicity to death from it"},
+    KIND_KEY_ELIG(elig_sec),
+};
+static const nelm_psection section = {
+    "prrt",
+    "PRRT: SSTR and Ki-67 requirements, fixed course, late myelodysplasia/leukaemia, "
+    "limited retreatment",
+    keys,
+    KEYS_N(keys),
+    0,
+    0,
+    NULL};
+
+static void
+course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_course *c)
+{
+    nelm_course_common(m, s, d, m->cure, 1.0, c);
+    const nelm_prrt_params *p = &m->prrt;
+    if (p->p_late > 0 && nelm_draw_u(d, NELM_SLOT_KIND_A) < p->p_late) {
+        nelm_mod none = nelm_mod_none();
+        double t = 0;
+        if (nelm_dist_draw(&p->late_onset, &none, nelm_draw_u(d, NELM_SLOT_KIND_B), &t)) {
+            c->late_onset = t;
+            double td = 0;
+            if (p->p_late_death > 0 && nelm_draw_u(d, NELM_SLOT_KIND_C) < p->p_late_death &&
+                nelm_dist_draw(&p->late_death, &none, nelm_draw_u(d, NELM_SLOT_KIND_D), &td))
+                c->late_death = t + td;
+        }
+    }
+}
+
+static bool
+repeats_on(const nelm_modality *m, bool hepatic)
+{
+    (void)m;
+    (void)hepatic;
+    return true;
+}
+
+const nelm_kind nelm_kind_prrt = {
+    .name = "prrt",
+    .doc = "PRRT: SSTR and Ki-67 requirements, fixed course, late myelodysplasia/leukaemia, "
+           "limited retreatment",
+    .section = &section,
+    .eligible = nelm_elig_common,
+    .course = course,
+    .repeats_on = repeats_on,
+};

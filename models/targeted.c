@@ -1,0 +1,66 @@
+/* targeted.c — targeted agents: everolimus, sunitinib (DESIGN §2.3).
+ *
+ * Agent-specific eligibility by primary site (sunitinib: pancreas only) and
+ * grade; continuous until progression or discontinuation for toxicity
+ * (toxicity: net time to discontinuation; p_fatal_toxicity). What follows a
+ * discontinuation (the next line, or off treatment until progression) is the
+ * strategy line's on_toxicity. */
+#include <math.h>
+
+#include "kindspec.h"
+
+static const nelm_pkey elig_keys[] = {
+    ELIG_MAX_ECOG("2"),           ELIG_MAX_AGE("100"),          ELIG_MAX_KI67("20"),
+    ELIG_SITES(ALL_SITES),        ELIG_SSTR("false"),           ELIG_FUNCTIONAL_OK("false"),
+    ELIG_EXTRAHEPATIC_OK("true"), ELIG_LIVER_DAMAGE_OK("true"), ELIG_MAX_FRILLING("III"),
+    ELIG_MAX_BURDEN("gt50"),      ELIG_PRIMARY("false"),        ELIG_MIN_CONTROLLED("0"),
+    ELIG_RETREAT_AFTER("0"),
+};
+static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+
+static const nelm_pkey keys[] = {
+    KIND_KEY_KIND,
+    KIND_KEY_TTP("net time to progression on the agent"),
+    KIND_KEY_CURE("0"),
+    KIND_KEY_HR,
+    KIND_KEY_P_HEPATIC("0.6"),
+    KIND_KEY_TDEATH("{p: 0, window: 1}"),
+    KIND_KEY_TOXICITY,
+    KIND_KEY_FATAL_TOX,
+    KIND_KEY_MAX_COURSES("1", NELM_MAX_COURSES),
+    KIND_KEY_ELIG(elig_sec),
+};
+static const nelm_psection section = {
+    "targeted",
+    "targeted agent: eligibility by primary site, continuous until progression or "
+    "toxicity",
+    keys,
+    KEYS_N(keys),
+    0,
+    0,
+    NULL};
+
+static void
+course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_course *c)
+{
+    nelm_course_common(m, s, d, m->cure, 1.0, c);
+    c->treat_end = INFINITY; /* continuous */
+}
+
+static bool
+repeats_on(const nelm_modality *m, bool hepatic)
+{
+    (void)m;
+    (void)hepatic;
+    return false;
+}
+
+const nelm_kind nelm_kind_targeted = {
+    .name = "targeted",
+    .doc = "targeted agent: eligibility by primary site, continuous until progression or "
+           "toxicity",
+    .section = &section,
+    .eligible = nelm_elig_common,
+    .course = course,
+    .repeats_on = repeats_on,
+};

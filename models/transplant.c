@@ -1,0 +1,96 @@
+/* transplant.c — liver transplantation (DESIGN §2.3).
+ *
+ * Milan-NET criteria on the current state by default: age <= 60, grade
+ * G1-G2 (Ki-67 <= 20 %), hepatic burden <= 50 %, no extrahepatic disease,
+ * primary resected and portal-drained (small bowel, pancreas, other GI; not
+ * an unknown primary), and at least 6 months of controlled disease on the
+ * current line (min_controlled; progressive disease fails it). A course
+ * starts with the waiting list: the transplant happens after `wait` unless
+ * the disease progresses first (wait_progression: dropout, the line ends
+ * untreated). Then perioperative mortality (treatment_death) and recurrence
+ * from ttp with its cure fraction. One transplant per patient by default. */
+#include <math.h>
+
+#include "kindspec.h"
+
+static const nelm_pkey elig_keys[] = {
+    ELIG_MAX_ECOG("1"),
+    ELIG_MAX_AGE("60"),
+    ELIG_MAX_KI67("20"),
+    ELIG_SITES("[small_bowel, pancreas, other_gi]"),
+    ELIG_SSTR("false"),
+    ELIG_FUNCTIONAL_OK("false"),
+    ELIG_EXTRAHEPATIC_OK("false"),
+    ELIG_LIVER_DAMAGE_OK("true"),
+    ELIG_MAX_FRILLING("III"),
+    ELIG_MAX_BURDEN("25to50"),
+    ELIG_PRIMARY("true"),
+    ELIG_MIN_CONTROLLED("6"),
+    ELIG_RETREAT_AFTER("0"),
+};
+static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+
+static const nelm_pkey keys[] = {
+    KIND_KEY_KIND,
+    KIND_KEY_TTP("net time to recurrence after the transplant"),
+    KIND_KEY_CURE("0"),
+    KIND_KEY_HR,
+    KIND_KEY_P_HEPATIC("0.5"),
+    KIND_KEY_TDEATH("{p: 0, window: 1}"),
+    KIND_KEY_MAX_COURSES("1", 2),
+    {.name = "wait",
+     .type = NELM_P_DIST,
+     .offset = MOFF(transplant.wait),
+     .doc = "time on the waiting list to the transplant"},
+    {.name = "wait_progression",
+     .type = NELM_P_DIST,
+     .offset = MOFF(transplant.wait_progression),
+     .doc = "net time to progression while listed (progression = dropout)"},
+    KIND_KEY_ELIG(elig_sec),
+};
+static const nelm_psection section = {
+    "transplant",
+    "liver transplantation: Milan-NET criteria, 6 months of controlled disease, "
+    "waiting list with dropout, perioperative mortality, cure fraction",
+    keys,
+    KEYS_N(keys),
+    0,
+    0,
+    NULL};
+
+static void
+course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_course *c)
+{
+    nelm_course_common(m, s, d, m->cure, 1.0, c);
+    c->treat_end = 0; /* an operation */
+    nelm_mod none = nelm_mod_none();
+    double t = 0;
+    c->wait = nelm_dist_draw(&m->transplant.wait, &none, nelm_draw_u(d, NELM_SLOT_KIND_A), &t)
+                  ? t
+                  : 0.0; /* a defective waiting time: transplanted at once */
+    nelm_mod fr = {0.0, 1.0, s->frailty};
+    if (nelm_dist_draw(&m->transplant.wait_progression, &fr, nelm_draw_u(d, NELM_SLOT_KIND_B),
+                       &t) &&
+        t < c->wait) {
+        c->dropout = t;
+        c->dropout_hepatic = nelm_draw_u(d, NELM_SLOT_KIND_C) < m->p_hepatic;
+    }
+}
+
+static bool
+repeats_on(const nelm_modality *m, bool hepatic)
+{
+    (void)m;
+    (void)hepatic;
+    return false;
+}
+
+const nelm_kind nelm_kind_transplant = {
+    .name = "transplant",
+    .doc = "liver transplantation: Milan-NET criteria, 6 months of controlled disease, "
+           "waiting list with dropout, perioperative mortality, cure fraction",
+    .section = &section,
+    .eligible = nelm_elig_common,
+    .course = course,
+    .repeats_on = repeats_on,
+};
