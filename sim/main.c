@@ -201,7 +201,7 @@ cmd_run(int argc, char **argv)
             quiet = true;
         } else if (strcmp(a, "-n") == 0 || strcmp(a, "--patients") == 0 ||
                    strncmp(a, "--patients=", 11) == 0) {
-            v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+            v = strncmp(a, "--patients=", 11) == 0 ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
             if (!parse_u64(v, MAX_PATIENTS, &npatients) || npatients == 0) {
                 fprintf(stderr,
                         "nelmsim run: -n needs a number of patients from 1 to %u "

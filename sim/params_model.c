@@ -114,12 +114,16 @@ check_line(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path)
                           has_use ? "both use and first_eligible given (one of them)"
                                   : "missing use: INSTANCE or first_eligible: [INSTANCES]");
     if (l->backbone) {
-        for (size_t i = 0; i < l->nchoices; i++)
-            if (c->p->modalities[l->choice[i]].kind != NELM_KIND_SSA)
-                return nelm_pfail(c, nelm_ymap_get(node, "backbone"), path,
-                                  "backbone: true needs an ssa instance ('%s' is %s)",
-                                  c->p->modalities[l->choice[i]].name,
-                                  nelm_kind_names[c->p->modalities[l->choice[i]].kind]);
+        char bp[NELM_PATH_MAX + 16];
+        if (snprintf(bp, sizeof bp, "%s.backbone", path) < 0)
+            bp[0] = '\0';
+        for (size_t i = 0; i < l->nchoices; i++) {
+            const nelm_modality *m = &c->p->modalities[l->choice[i]];
+            if (m->kind != NELM_KIND_SSA)
+                return nelm_pfail(c, nelm_ymap_get(node, "backbone"), bp,
+                                  "true needs an ssa instance ('%s' is %s)", m->name,
+                                  nelm_kind_names[m->kind]);
+        }
     }
     return 0;
 }
@@ -228,9 +232,13 @@ parse_lines(nelm_pctx *c, const nelm_ynode *n, void *base, const char *path)
         int ret = nelm_pparse_section(c, &line_sec, ln, l, ip);
         if (ret != 0)
             return ret;
-        if (l->switch_after > 0 && i + 1 == n->n)
-            return nelm_pfail(c, nelm_ymap_get(ln, "switch_after"), ip,
-                              "planned switch on the last line (there is no next line)");
+        if (l->switch_after > 0 && i + 1 == n->n) {
+            char sp[NELM_PATH_MAX + 48];
+            if (snprintf(sp, sizeof sp, "%s.switch_after", ip) < 0)
+                sp[0] = '\0';
+            return nelm_pfail(c, nelm_ymap_get(ln, "switch_after"), sp,
+                              "a planned switch on the last line (there is no next line)");
+        }
         s->nlines = i + 1;
     }
     return 0;
