@@ -380,7 +380,7 @@ nelm_filter_pass(const nelm_filter *f, const nelm_patient *pt)
     if (attr_is_range(f->attr))
         return f->lo <= v && v <= f->hi;
     /* categories are small non-negative integers, exactly representable */
-    return ((f->allowed >> (unsigned)v) & 1u) != 0;
+    return (f->allowed & (1u << (unsigned)v)) != 0; /* not (x >> v) & 1: GCC 12.2 -O2 bug */
 }
 
 /* ------------------------------------------------------------------------ */

@@ -25,8 +25,11 @@ typedef struct sim {
     nelm_pstate s;
     nelm_draws base;   /**< prefix of this patient */
     double t_bg, t_h;  /**< background death and horizon, months */
-    double late_onset; /**< pending late toxicity onset (absolute), inf: none */
-    double late_death; /**< pending late toxicity death (absolute), inf: none */
+    double late_onset; /**< earliest pending late toxicity onset (absolute), inf: none */
+    double late_death; /**< earliest late toxicity death (absolute), inf: none; only the
+                            earliest matters: the first death ends the patient */
+    double onsets[NELM_MAX_LINES * NELM_MAX_COURSES]; /**< every pending onset */
+    size_t nonsets;
     nelm_outcome *out;
     nelm_trajectory *traj;
     int line_no;                 /**< 1-based number of the current strategy line; 0 none */
@@ -54,6 +57,30 @@ advance(sim *x, double t)
 {
     x->s.t = t;
     x->s.age = x->s.pt->age + t / 12.0;
+}
+
+/* late toxicity onsets: every one is recorded when it comes */
+static void
+add_onset(sim *x, double t)
+{
+    nelm_bug_assert(x->nonsets < sizeof x->onsets / sizeof x->onsets[0]);
+    x->onsets[x->nonsets++] = t;
+    if (t < x->late_onset)
+        x->late_onset = t;
+}
+
+static void
+pop_onset(sim *x)
+{
+    size_t j = 0;
+    while (j < x->nonsets && x->onsets[j] != x->late_onset)
+        j++;
+    nelm_bug_assert(j < x->nonsets);
+    x->onsets[j] = x->onsets[--x->nonsets];
+    x->late_onset = INFINITY;
+    for (size_t i = 0; i < x->nonsets; i++)
+        if (x->onsets[i] < x->late_onset)
+            x->late_onset = x->onsets[i];
 }
 
 /* close every open PFS at the current time */
@@ -122,7 +149,7 @@ common_first(sim *x, double until)
         switch (what) {
         case 1:
             emit(x, NELM_EV_LATE_TOXICITY, 0, NELM_INSTANCE_NONE);
-            x->late_onset = INFINITY;
+            pop_onset(x);
             continue;
         case 2:
             finish(x, NELM_CAUSE_TOXICITY);
@@ -251,8 +278,8 @@ run_course(sim *x, size_t li, uint16_t inst, double line_start, bool *hepatic)
     x->s.kinds_received |= 1u << m->kind;
     if (c.liver_damage)
         x->s.liver_damage = true;
-    if (isfinite(c.late_onset) && ts + c.late_onset < x->late_onset)
-        x->late_onset = ts + c.late_onset;
+    if (isfinite(c.late_onset))
+        add_onset(x, ts + c.late_onset);
     if (isfinite(c.late_death) && ts + c.late_death < x->late_death)
         x->late_death = ts + c.late_death;
 
@@ -280,7 +307,7 @@ run_course(sim *x, size_t li, uint16_t inst, double line_start, bool *hepatic)
         switch (w) {
         case C_LATE_ONSET:
             emit(x, NELM_EV_LATE_TOXICITY, 0, NELM_INSTANCE_NONE);
-            x->late_onset = INFINITY;
+            pop_onset(x);
             break;
         case C_LATE_DEATH:
             finish(x, NELM_CAUSE_TOXICITY);
@@ -491,8 +518,19 @@ nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_pa
                 continue;
             }
         }
-        if (l->delay > 0 && !wait_until(&x, x.s.t + l->delay, i))
-            break;
+        if (l->delay > 0) {
+            if (!wait_until(&x, x.s.t + l->delay, i))
+                break;
+            /* eligibility is judged on the state when the line starts */
+            int again = choose(&x, li);
+            if (again < 0) {
+                emit(&x, NELM_EV_LINE_SKIPPED, NELM_SKIP_INELIGIBLE, l->choice[0]);
+                if (l->if_ineligible == NELM_IF_STOP)
+                    break;
+                continue;
+            }
+            i = (uint16_t)again;
+        }
         run_line(&x, li, i);
     }
     if (!x.done)

@@ -67,7 +67,8 @@ typedef struct nelm_event {
     double t;     /**< months since the strategy start */
     uint8_t type; /**< nelm_event_type */
     uint8_t detail;
-    int16_t line;      /**< 1-based line number in the strategy; 0: none */
+    int16_t line;      /**< 1-based line number in the strategy (during a delay: the
+                            line awaited); 0: none (best supportive care) */
     uint16_t instance; /**< NELM_INSTANCE_NONE: none */
 } nelm_event;
 

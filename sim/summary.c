@@ -399,9 +399,9 @@ nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e)
     a->sum_os2 += o->os * o->os;
     a->sum_lines += o->nlines;
     for (unsigned k = 0; k < NELM_NKINDS; k++)
-        a->kind_count[k] += (o->kinds >> k) & 1u;
+        a->kind_count[k] += (o->kinds & (1u << k)) != 0;
     for (unsigned i = 0; i < NELM_MAX_INSTANCES; i++)
-        a->instance_count[i] += (o->instances >> i) & 1u;
+        a->instance_count[i] += (o->instances & (1u << i)) != 0;
     a->cause_count[o->cause]++;
     return 0;
 }
