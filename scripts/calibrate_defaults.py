@@ -96,7 +96,7 @@ def main():
     # sunitinib (median 11.4); age about 56
     fit("sunitinib.ttp", [(11.4, 0.5)], age=56, male=0.49)
     # PRRT (NETTER-1 S(20) 0.652; Rotterdam cohort median 29); age about 63
-    fit("prrt.ttp", [(20, 0.652), (29, 0.5)], age=63, male=0.5)
+    fit("lutetium.ttp", [(20, 0.652), (29, 0.5)], age=63, male=0.5)
     # resection, complete: RFS S(60) 0.30 (Muttillo 2022), S(120) 0.18 (Maspero 2022,
     # fits.yaml), perioperative mortality 0.013 (Scoville 2020); age about 58
     fit("resection.ttp (all resections)", [(60, 0.30), (120, 0.18)], age=58, male=0.51,
@@ -123,18 +123,27 @@ def main():
                (iat["G1"] / p_hep, iat["G2"] / iat["G1"], iat["G3"] / iat["G1"], p_hep))
     print("\n".join(out))
     if args.check:
-        text = ""
-        d = os.path.join(ROOT, "params", "nelm")
-        for fn in sorted(os.listdir(d)):
-            with open(os.path.join(d, fn)) as f:
-                text += f.read()
+        with open(os.path.join(ROOT, "params", "nelm", "modalities.yaml")) as f:
+            text = f.read()
         missing = []
         for name, fam, par, _, _, _ in FITS:
-            for v in par.values():
-                if not re.search(r"\b%s\b" % re.escape("%.4g" % v), text):
-                    missing.append("%s %.4g" % (name, v))
+            inst = name.split(".")[0].split()[0]
+            m = re.search(r"^  %s:\n(.*?)(?=^  \S|\Z)" % re.escape(inst), text, re.M | re.S)
+            ttp = re.search(r"^    ttp: (.*)$", m.group(1), re.M) if m else None
+            for k, v in par.items():
+                if inst == "tace":
+                    continue  # checked below: the rate is for all progressions
+                if not ttp or not re.search(r"\b%s: %s\b" % (k, re.escape("%.4g" % v)),
+                                            ttp.group(1)):
+                    missing.append("%s %s %.4g" % (name, k, v))
+        m = re.search(r"^  tace:\n(.*?)(?=^  \S|\Z)", text, re.M | re.S)
+        want = ["rate: %.4g" % (iat["G1"] / p_hep), "G2: %.3g" % (iat["G2"] / iat["G1"]),
+                "G3: %.3g" % (iat["G3"] / iat["G1"])]
+        for w in want:
+            if not m or w not in m.group(1):
+                missing.append("tace " + w)
         if missing:
-            print("not in params/nelm: " + ", ".join(missing), file=sys.stderr)
+            print("params/nelm/modalities.yaml lacks: " + ", ".join(missing), file=sys.stderr)
             return 1
     return 0
 
