@@ -83,13 +83,12 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     nelm_course_common(m, s, d, m->cure, 1.0, c);
     const nelm_prrt_params *p = &m->prrt;
     if (p->p_late > 0 && nelm_draw_u(d, NELM_SLOT_KIND_A) < p->p_late) {
-        nelm_mod none = nelm_mod_none();
         double t = 0;
-        if (nelm_dist_draw(&p->late_onset, &none, nelm_draw_u(d, NELM_SLOT_KIND_B), &t)) {
+        if (nelm_draw_dist(d, NELM_SLOT_KIND_B, &p->late_onset, NULL, &t)) {
             c->late_onset = t;
             double td = 0;
             if (p->p_late_death > 0 && nelm_draw_u(d, NELM_SLOT_KIND_C) < p->p_late_death &&
-                nelm_dist_draw(&p->late_death, &none, nelm_draw_u(d, NELM_SLOT_KIND_D), &td))
+                nelm_draw_dist(d, NELM_SLOT_KIND_D, &p->late_death, NULL, &td))
                 c->late_death = t + td;
         }
     }

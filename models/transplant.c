@@ -63,14 +63,12 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
 {
     nelm_course_common(m, s, d, m->cure, 1.0, c);
     c->treat_end = 0; /* an operation */
-    nelm_mod none = nelm_mod_none();
     double t = 0;
-    c->wait = nelm_dist_draw(&m->transplant.wait, &none, nelm_draw_u(d, NELM_SLOT_KIND_A), &t)
+    c->wait = nelm_draw_dist(d, NELM_SLOT_KIND_A, &m->transplant.wait, NULL, &t)
                   ? t
                   : 0.0; /* a defective waiting time: transplanted at once */
     nelm_mod fr = {0.0, 1.0, s->frailty};
-    if (nelm_dist_draw(&m->transplant.wait_progression, &fr, nelm_draw_u(d, NELM_SLOT_KIND_B),
-                       &t) &&
+    if (nelm_draw_dist(d, NELM_SLOT_KIND_B, &m->transplant.wait_progression, &fr, &t) &&
         t < c->wait) {
         c->dropout = t;
         c->dropout_hepatic = nelm_draw_u(d, NELM_SLOT_KIND_C) < m->p_hepatic;

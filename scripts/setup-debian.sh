@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkgconf git
     clang libclang-rt-dev
-    libhdf5-dev hdf5-tools
+    libhdf5-dev hdf5-tools zlib1g-dev
     libyaml-dev
     libcmocka-dev
     python3 python3-h5py python3-numpy python3-scipy python3-mpmath python3-matplotlib python3-pandas

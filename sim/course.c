@@ -186,8 +186,7 @@ nelm_course_common(const nelm_modality *m, const nelm_pstate *s, const nelm_draw
     nelm_mod mod = {cure, 1.0,
                     nelm_covariates_hr(&m->hr, s) * extra_hr * s->frailty * s->backbone_hr};
     double t = 0;
-    c->progression =
-        nelm_dist_draw(&m->ttp, &mod, nelm_draw_u(d, NELM_SLOT_TTP), &t) ? t : INFINITY;
+    c->progression = nelm_draw_dist(d, NELM_SLOT_TTP, &m->ttp, &mod, &t) ? t : INFINITY;
     c->hepatic = m->p_hepatic >= 1.0 ||
                  (m->p_hepatic > 0 && nelm_draw_u(d, NELM_SLOT_HEPATIC) < m->p_hepatic);
     c->treat_end = m->duration;
@@ -197,8 +196,7 @@ nelm_course_common(const nelm_modality *m, const nelm_pstate *s, const nelm_draw
     c->toxicity = INFINITY;
     c->toxicity_fatal = false;
     if (m->has_toxicity) {
-        nelm_mod none = nelm_mod_none();
-        if (nelm_dist_draw(&m->toxicity, &none, nelm_draw_u(d, NELM_SLOT_TOXICITY), &t))
+        if (nelm_draw_dist(d, NELM_SLOT_TOXICITY, &m->toxicity, NULL, &t))
             c->toxicity = t;
         c->toxicity_fatal =
             m->p_fatal_toxicity > 0 && nelm_draw_u(d, NELM_SLOT_TOX_FATAL) < m->p_fatal_toxicity;

@@ -108,14 +108,15 @@ finish(sim *x, nelm_cause cause)
     x->done = true;
 }
 
-/* a disease-death time from now: dist with the covariates' HR, from one
- * uniform; inf when no event */
+/* a disease-death time from now: dist with the covariates' HR, from the
+ * slot's uniform; inf when no event */
 static double
-disease_death(const sim *x, const nelm_dist *d, const nelm_covariates *hr, double u)
+disease_death(const sim *x, const nelm_draws *d, uint32_t slot, const nelm_dist *dist,
+              const nelm_covariates *hr)
 {
     nelm_mod mod = {0.0, 1.0, nelm_covariates_hr(hr, &x->s)};
     double t = 0;
-    return nelm_dist_draw(d, &mod, u, &t) ? x->s.t + t : INFINITY;
+    return nelm_draw_dist(d, slot, dist, &mod, &t) ? x->s.t + t : INFINITY;
 }
 
 /* The events every state shares. Returns true when one of them (a death, the
@@ -174,10 +175,10 @@ wait_until(sim *x, double until, uint16_t instance)
     nelm_draws d = x->base;
     d.instance = instance;
     d.occurrence = x->s.uses[instance];
-    double u = nelm_draw_u(&d, NELM_SLOT_WAIT_DEATH);
-    double td = x->s.progressive
-                    ? disease_death(x, &dp->death_progressed, &dp->death_progressed_hr, u)
-                    : disease_death(x, &dp->death_controlled, &dp->death_controlled_hr, u);
+    double td = x->s.progressive ? disease_death(x, &d, NELM_SLOT_WAIT_DEATH, &dp->death_progressed,
+                                                 &dp->death_progressed_hr)
+                                 : disease_death(x, &d, NELM_SLOT_WAIT_DEATH, &dp->death_controlled,
+                                                 &dp->death_controlled_hr);
     double end = td < until ? td : until;
     if (common_first(x, end))
         return false;
@@ -248,8 +249,8 @@ run_course(sim *x, size_t li, uint16_t inst, double line_start, bool *hepatic)
     double tc[C_N];
     for (int i = 0; i < C_N; i++)
         tc[i] = INFINITY;
-    tc[C_DDEATH] = disease_death(x, &dp->death_controlled, &dp->death_controlled_hr,
-                                 nelm_draw_u(&d, NELM_SLOT_DEATH_CTRL));
+    tc[C_DDEATH] =
+        disease_death(x, &d, NELM_SLOT_DEATH_CTRL, &dp->death_controlled, &dp->death_controlled_hr);
 
     /* a waiting list before the treatment itself */
     if (c.wait > 0) {
@@ -415,8 +416,8 @@ best_supportive_care(sim *x)
     nelm_draws d = x->base;
     d.instance = NELM_INSTANCE_NONE;
     d.occurrence = 0;
-    double td = disease_death(x, &dp->death_progressed, &dp->death_progressed_hr,
-                              nelm_draw_u(&d, NELM_SLOT_BSC_DEATH));
+    double td =
+        disease_death(x, &d, NELM_SLOT_BSC_DEATH, &dp->death_progressed, &dp->death_progressed_hr);
     if (common_first(x, td))
         return;
     advance(x, td);
@@ -468,6 +469,13 @@ void
 nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
               nelm_outcome *out, nelm_trajectory *traj)
 {
+    nelm_simulate_stats(m, strategy, seed, pt, out, traj, NULL);
+}
+
+void
+nelm_simulate_stats(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
+                    nelm_outcome *out, nelm_trajectory *traj, nelm_draw_stats *stats)
+{
     const nelm_params *p = m->p;
     nelm_bug_assert(strategy < p->nstrategies);
     sim x;
@@ -481,6 +489,7 @@ nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_pa
     if (traj)
         traj->n = 0;
     x.base.prefix = nelm_rng_key_prefix(seed, pt->index);
+    x.base.stats = stats;
     x.s.pt = pt;
     x.s.extrahepatic = pt->extrahepatic;
     x.s.progressive = pt->progressive;
@@ -492,6 +501,11 @@ nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_pa
     x.late_onset = INFINITY;
     x.late_death = INFINITY;
     x.t_bg = nelm_background_death(m, seed, pt);
+    if (stats) {
+        stats->lifetable++;
+        if (m->p->disease.frailty_variance > 0)
+            stats->family[NELM_DIST_GAMMA]++;
+    }
     x.t_h = (p->horizon.age - pt->age) * 12.0;
     if (p->horizon.months < x.t_h)
         x.t_h = p->horizon.months;

@@ -115,6 +115,12 @@ int nelm_model_init(nelm_model *m, const nelm_params *p, nelm_err *e);
 void nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
                    nelm_outcome *out, nelm_trajectory *traj);
 
+/** The same, counting every draw in *stats (added to; may be NULL): the
+ *  benchmark's floor (DESIGN §10) replays these counts. */
+void nelm_simulate_stats(const nelm_model *m, size_t strategy, uint64_t seed,
+                         const nelm_patient *pt, nelm_outcome *out, nelm_trajectory *traj,
+                         nelm_draw_stats *stats);
+
 /** Background death time (months from the start; +inf: never) of a patient,
  *  drawn once: the same under every strategy. */
 double nelm_background_death(const nelm_model *m, uint64_t seed, const nelm_patient *pt);

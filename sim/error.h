@@ -17,6 +17,7 @@ enum {
     NELM_ERR_IO = -3,    /**< reading or writing a file failed */
     NELM_ERR_USAGE = -4, /**< bad command line */
     NELM_ERR_LIMIT = -5, /**< a documented cap was exceeded */
+    NELM_ERR_INTERRUPTED = -6, /**< stopped by a signal (SIGINT, SIGTERM) */
 };
 
 #define NELM_ERR_MSG_MAX 512

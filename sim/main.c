@@ -1,7 +1,10 @@
 /* main.c — the nelmsim command line (DESIGN §9).
  *
  * Exit status: 0 success, 1 usage, 2 invalid input, 3 I/O failure. */
+#define _POSIX_C_SOURCE 200809L /* sigaction, fileno, isatty */
+
 #include <errno.h>
+#include <signal.h>
 #include <hdf5.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +18,8 @@
 #include "cohort.h"
 #include "engine.h"
 #include "params.h"
+#include "run.h"
+#include "runfile.h"
 #include "summary.h"
 
 enum { EXIT_USAGE = 1, EXIT_INVALID = 2, EXIT_IO = 3 };
@@ -29,12 +34,14 @@ usage(FILE *out)
           "Monte Carlo outcome simulator for neuroendocrine liver metastases.\n"
           "\n"
           "commands:\n"
-          "  run [PARAMS.yaml]     simulate every strategy and print the summary table\n"
+          "  run [PARAMS.yaml]     simulate every strategy, print the summary table, and\n"
+          "                        with -o FILE write everything to HDF5\n"
+          "  summary FILE          print the summary table of a run file\n"
           "  check [PARAMS.yaml]   validate parameters (default: the built-in model)\n"
           "  help                  show this help\n"
           "  version               show version, git revision and build flags\n"
           "\n"
-          "sweep, psa, merge, summary and targets are not available yet.\n"
+          "sweep, psa, merge and targets are not available yet.\n"
           "Each command takes --help.\n",
           out);
 }
@@ -132,23 +139,37 @@ cmd_check(int argc, char **argv)
 static void
 run_usage(FILE *out)
 {
-    fputs("usage: nelmsim run [PARAMS.yaml] [-n PATIENTS] [--seed SEED] [--strategy NAME]...\n"
-          "                   [--set PATH=VALUE]... [--quiet]\n"
-          "\n"
-          "Simulate PATIENTS patients (default 100000) under every strategy of the model\n"
-          "(default: the built-in model) or the named ones, and print per strategy: median\n"
-          "OS with its Monte Carlo interval, mean OS with its Monte Carlo standard error,\n"
-          "OS at 1, 3, 5 and 10 years, median PFS of the first line, mean lines, the share\n"
-          "receiving each modality and the causes of death. Every strategy sees the same\n"
-          "patients (common random numbers). The same seed gives the same result; without\n"
-          "--seed one is chosen and printed.\n"
-          "\n"
-          "  -n, --patients N   patients (1 to 100000000)\n"
-          "  --seed SEED        run seed (0 to 2^64-1)\n"
-          "  --strategy NAME    simulate this strategy (repeatable; default: all)\n"
-          "  --set PATH=VALUE   override a parameter (repeatable)\n"
-          "  --quiet            no progress on stderr\n",
-          out);
+    fputs(
+        "usage: nelmsim run [PARAMS.yaml] [-o FILE] [-n PATIENTS] [--seed SEED]\n"
+        "                   [--strategy NAME]... [--set PATH=VALUE]... [--threads N]\n"
+        "                   [--trajectories full|outcomes|none] [--compression none|deflate[:L]]\n"
+        "                   [--reference NAME] [--tau MONTHS] [--block N] [--force] [--quiet]\n"
+        "\n"
+        "Simulate PATIENTS patients (default 100000) under every strategy of the model\n"
+        "(default: the built-in model) or the named ones, print per strategy: median\n"
+        "OS with its Monte Carlo interval, mean OS and RMST with Monte Carlo standard\n"
+        "errors, OS at 1, 3, 5 and 10 years, PFS by line, mean lines, the share receiving\n"
+        "each modality, causes of death and paired differences against the reference\n"
+        "strategy; with -o, write everything to an HDF5 file (docs/FORMAT.md). Every\n"
+        "strategy sees the same patients (common random numbers). The results are the\n"
+        "same for any --threads; without --seed a seed is chosen and printed.\n"
+        "\n"
+        "  -o, --output FILE     HDF5 output (written as FILE.part-PID, renamed when done)\n"
+        "  -n, --patients N      patients (1 to 100000000)\n"
+        "  --seed SEED           run seed (0 to 2^64-1)\n"
+        "  --strategy NAME       simulate this strategy (repeatable; default: all)\n"
+        "  --set PATH=VALUE      override a parameter (repeatable)\n"
+        "  --threads N           OpenMP threads (default: all cores)\n"
+        "  --trajectories MODE   full: every event; outcomes (default): patients, outcomes\n"
+        "                        and lines; none: summaries only\n"
+        "  --compression C       deflate[:LEVEL] (default deflate:4, with shuffle) or none\n"
+        "  --reference NAME      strategy for the paired differences (default: the first)\n"
+        "  --tau MONTHS          horizon of the restricted mean (default 120)\n"
+        "  --block N             patients per block and output chunk (default 4096)\n"
+        "  --force               replace an existing output file\n"
+        "  --quiet               no progress bar\n"
+        "  --csv FILE            also write the summary table as CSV\n",
+        out);
 }
 
 static bool
@@ -182,15 +203,89 @@ choose_seed(void)
 
 #define MAX_PATIENTS 100000000u
 
-static int
-cmd_run(int argc, char **argv)
+static volatile sig_atomic_t stop_signal = 0;
+
+static void
+on_signal(int sig)
 {
-    const char *file = NULL;
+    stop_signal = sig;
+}
+
+static void
+catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int
+exit_for_run(const nelm_err *e)
+{
+    if (e->code == NELM_ERR_INTERRUPTED)
+        return stop_signal == SIGTERM ? 143 : 130;
+    return exit_for(e->code);
+}
+
+/* the option's value: "--name=value" or the next argument */
+static const char *
+opt_value(const char *a, const char *name, int argc, char **argv, int *i)
+{
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) == 0 && a[n] == '=')
+        return a + n + 1;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool
+is_opt(const char *a, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+static char *
+join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 3;
+    char *s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        bool q = strpbrk(argv[i], " \t'\"") != NULL;
+        if (q)
+            strcat(s, "'");
+        strcat(s, argv[i]);
+        if (q)
+            strcat(s, "'");
+    }
+    return s;
+}
+
+static int
+cmd_run(int argc, char **argv, int full_argc, char **full_argv)
+{
+    const char *file = NULL, *csv = NULL, *reference = NULL;
     const char *sets[MAX_SETS] = {NULL};
     const char *names[NELM_MAX_STRATEGIES];
     size_t nsets = 0, nnames = 0;
-    uint64_t npatients = 100000, seed = 0;
+    uint64_t threads = 0;
+    double tau = 120;
     bool have_seed = false, quiet = false;
+    nelm_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.npatients = 100000;
+    o.block = NELM_BLOCK_DEFAULT;
+    o.traj = NELM_TRAJ_OUTCOMES;
+    o.deflate_level = 4;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
@@ -199,19 +294,20 @@ cmd_run(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             quiet = true;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--patients") == 0 ||
-                   strncmp(a, "--patients=", 11) == 0) {
-            v = strncmp(a, "--patients=", 11) == 0 ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!parse_u64(v, MAX_PATIENTS, &npatients) || npatients == 0) {
+        } else if (strcmp(a, "--force") == 0) {
+            o.force = true;
+        } else if (strcmp(a, "-n") == 0 || is_opt(a, "--patients")) {
+            v = opt_value(a, "--patients", argc, argv, &i);
+            if (!parse_u64(v, MAX_PATIENTS, &o.npatients) || o.npatients == 0) {
                 fprintf(stderr,
                         "nelmsim run: -n needs a number of patients from 1 to %u "
                         "(got '%s')\n",
                         MAX_PATIENTS, v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "--seed") == 0 || strncmp(a, "--seed=", 7) == 0) {
-            v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!parse_u64(v, UINT64_MAX, &seed)) {
+        } else if (is_opt(a, "--seed")) {
+            v = opt_value(a, "--seed", argc, argv, &i);
+            if (!parse_u64(v, UINT64_MAX, &o.seed)) {
                 fprintf(stderr,
                         "nelmsim run: --seed needs a number from 0 to 2^64-1 (got "
                         "'%s')\n",
@@ -219,16 +315,93 @@ cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             }
             have_seed = true;
-        } else if (strcmp(a, "--strategy") == 0 || strncmp(a, "--strategy=", 11) == 0) {
-            v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+        } else if (is_opt(a, "--threads")) {
+            v = opt_value(a, "--threads", argc, argv, &i);
+            if (!parse_u64(v, 1024, &threads) || threads == 0) {
+                fprintf(stderr,
+                        "nelmsim run: --threads needs a number from 1 to 1024 (got "
+                        "'%s')\n",
+                        v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--block")) {
+            v = opt_value(a, "--block", argc, argv, &i);
+            if (!parse_u64(v, NELM_BLOCK_MAX, &o.block) || o.block == 0) {
+                fprintf(stderr, "nelmsim run: --block needs a number from 1 to %d (got '%s')\n",
+                        NELM_BLOCK_MAX, v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--tau")) {
+            v = opt_value(a, "--tau", argc, argv, &i);
+            char *end = NULL;
+            tau = v ? strtod(v, &end) : 0;
+            if (v == NULL || *end != '\0' || !(tau > 0 && tau <= 12000)) {
+                fprintf(stderr,
+                        "nelmsim run: --tau needs months, above 0 and at most 12000 "
+                        "(got '%s')\n",
+                        v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--trajectories")) {
+            v = opt_value(a, "--trajectories", argc, argv, &i);
+            if (v && strcmp(v, "full") == 0)
+                o.traj = NELM_TRAJ_FULL;
+            else if (v && strcmp(v, "outcomes") == 0)
+                o.traj = NELM_TRAJ_OUTCOMES;
+            else if (v && strcmp(v, "none") == 0)
+                o.traj = NELM_TRAJ_NONE;
+            else {
+                fprintf(stderr,
+                        "nelmsim run: --trajectories needs full, outcomes or none (got "
+                        "'%s')\n",
+                        v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--compression")) {
+            v = opt_value(a, "--compression", argc, argv, &i);
+            uint64_t lvl = 4;
+            if (v && strcmp(v, "none") == 0)
+                o.deflate_level = -1;
+            else if (v && strcmp(v, "deflate") == 0)
+                o.deflate_level = 4;
+            else if (v && strncmp(v, "deflate:", 8) == 0 && parse_u64(v + 8, 9, &lvl))
+                o.deflate_level = (int)lvl;
+            else {
+                fprintf(stderr,
+                        "nelmsim run: --compression needs none, deflate or deflate:0 "
+                        "to deflate:9 (got '%s')\n",
+                        v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "-o") == 0 || is_opt(a, "--output")) {
+            v = opt_value(a, "--output", argc, argv, &i);
+            if (v == NULL || v[0] == '\0') {
+                fprintf(stderr, "nelmsim run: -o needs a file name\n");
+                return EXIT_USAGE;
+            }
+            o.output = v;
+        } else if (is_opt(a, "--csv")) {
+            csv = opt_value(a, "--csv", argc, argv, &i);
+            if (csv == NULL || csv[0] == '\0') {
+                fprintf(stderr, "nelmsim run: --csv needs a file name\n");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--reference")) {
+            reference = opt_value(a, "--reference", argc, argv, &i);
+            if (reference == NULL) {
+                fprintf(stderr, "nelmsim run: --reference needs a strategy name\n");
+                return EXIT_USAGE;
+            }
+        } else if (is_opt(a, "--strategy")) {
+            v = opt_value(a, "--strategy", argc, argv, &i);
             if (v == NULL || nnames == NELM_MAX_STRATEGIES) {
                 fprintf(stderr, "nelmsim run: --strategy needs a name (at most %d)\n",
                         NELM_MAX_STRATEGIES);
                 return EXIT_USAGE;
             }
             names[nnames++] = v;
-        } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
-            v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+        } else if (is_opt(a, "--set")) {
+            v = opt_value(a, "--set", argc, argv, &i);
             if (v == NULL || nsets == MAX_SETS) {
                 fprintf(stderr, "nelmsim run: --set needs PATH=VALUE (at most %d)\n", MAX_SETS);
                 return EXIT_USAGE;
@@ -246,14 +419,14 @@ cmd_run(int argc, char **argv)
     }
 
     nelm_params *p = calloc(1, sizeof *p);
-    nelm_summary_acc *acc = NULL;
-    nelm_summary *sum = NULL;
-    size_t chosen[NELM_MAX_STRATEGIES], nchosen = 0;
+    nelm_run_result *r = calloc(1, sizeof *r);
+    char *cmdline = join_args(full_argc, full_argv);
     nelm_err e = {0};
     int rc = 0;
-    if (p == NULL) {
+    if (p == NULL || r == NULL || cmdline == NULL) {
         fprintf(stderr, "nelmsim run: out of memory\n");
-        return EXIT_INVALID;
+        rc = EXIT_INVALID;
+        goto out;
     }
     if (nelm_params_load(p, file, sets, nsets, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
@@ -266,30 +439,57 @@ cmd_run(int argc, char **argv)
         rc = EXIT_INVALID;
         goto out;
     }
-    for (size_t i = 0; i < nnames; i++) {
+    for (size_t i = 0; i < nnames + (reference != NULL); i++) {
+        const char *nm = i < nnames ? names[i] : reference;
         size_t j = 0;
-        while (j < p->nstrategies && strcmp(p->strategies[j].name, names[i]) != 0)
+        while (j < p->nstrategies && strcmp(p->strategies[j].name, nm) != 0)
             j++;
         if (j == p->nstrategies) {
-            fprintf(stderr, "nelmsim run: --strategy: no strategy '%s' in %s (defined:", names[i],
-                    model_name);
+            fprintf(stderr, "nelmsim run: %s: no strategy '%s' in %s (defined:",
+                    i < nnames ? "--strategy" : "--reference", nm, model_name);
             for (size_t k = 0; k < p->nstrategies; k++)
                 fprintf(stderr, "%s %s", k ? "," : "", p->strategies[k].name);
             fputs(")\n", stderr);
             rc = EXIT_USAGE;
             goto out;
         }
+        if (i == nnames) { /* the reference: among the chosen, else added */
+            size_t k = 0;
+            while (k < o.nstrategies && o.strategies[k] != j)
+                k++;
+            if (k == o.nstrategies && nnames > 0)
+                o.strategies[o.nstrategies++] = j;
+            if (nnames == 0)
+                k = j;
+            o.reference = k;
+            continue;
+        }
         bool dup = false;
-        for (size_t k = 0; k < nchosen; k++)
-            dup = dup || chosen[k] == j;
+        for (size_t k = 0; k < o.nstrategies; k++)
+            dup = dup || o.strategies[k] == j;
         if (!dup)
-            chosen[nchosen++] = j;
+            o.strategies[o.nstrategies++] = j;
     }
-    if (nnames == 0)
+    if (nnames == 0) {
+        size_t ref = reference ? o.reference : 0;
+        o.nstrategies = 0;
         for (size_t j = 0; j < p->nstrategies; j++)
-            chosen[nchosen++] = j;
+            o.strategies[o.nstrategies++] = j;
+        o.reference = ref;
+    }
+    if (o.nstrategies > NELM_MAX_STRATEGIES) {
+        fprintf(stderr, "nelmsim run: too many strategies\n");
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (!have_seed)
-        seed = choose_seed();
+        o.seed = choose_seed();
+    o.threads = (int)threads;
+    o.tau = tau;
+    o.progress = !quiet && isatty(fileno(stderr));
+    o.command_line = cmdline;
+    o.model_name = model_name;
+    o.stop = &stop_signal;
 
     nelm_model model;
     if (nelm_model_init(&model, p, &e) != 0) {
@@ -297,64 +497,123 @@ cmd_run(int argc, char **argv)
         rc = exit_for(e.code);
         goto out;
     }
-    acc = calloc(nchosen, sizeof *acc);
-    sum = calloc(nchosen, sizeof *sum);
-    if (acc == NULL || sum == NULL) {
-        fprintf(stderr, "nelmsim run: out of memory\n");
-        rc = EXIT_INVALID;
+    catch_signals();
+    if (nelm_run(&model, &o, r, &e) != 0) {
+        fprintf(stderr, "nelmsim run: %s\n", e.msg);
+        rc = exit_for_run(&e);
         goto out;
     }
-    for (size_t k = 0; k < nchosen; k++)
-        if (nelm_summary_acc_init(&acc[k], (size_t)npatients, &e) != 0) {
-            fprintf(stderr, "nelmsim run: %s\n", e.msg);
-            rc = EXIT_INVALID;
-            goto out;
-        }
-    bool progress = !quiet && isatty(fileno(stderr));
-    uint64_t step = npatients / 100 ? npatients / 100 : 1;
-    for (uint64_t i = 0; i < npatients; i++) {
-        nelm_patient pt;
-        if (nelm_cohort_sample(&p->cohort, seed, i, &pt, &e) != 0) {
-            fprintf(stderr, "%s\n", e.msg);
-            rc = exit_for(e.code);
-            goto out;
-        }
-        for (size_t k = 0; k < nchosen; k++) {
-            nelm_outcome o;
-            nelm_simulate(&model, chosen[k], seed, &pt, &o, NULL);
-            if (nelm_summary_acc_add(&acc[k], &o, &e) != 0) {
-                fprintf(stderr, "nelmsim run: %s\n", e.msg);
-                rc = EXIT_INVALID;
-                goto out;
-            }
-        }
-        if (progress && (i + 1) % step == 0)
-            fprintf(stderr, "\rsimulating: %3" PRIu64 " %%", (i + 1) * 100 / npatients);
-    }
-    if (progress)
-        fputs("\r                \r", stderr);
-    for (size_t k = 0; k < nchosen; k++)
-        if (nelm_summary_compute(&acc[k], &sum[k], &e) != 0) {
-            fprintf(stderr, "nelmsim run: %s\n", e.msg);
-            rc = EXIT_INVALID;
-            goto out;
-        }
     printf("nelmsim %s: %s\n", NELM_VERSION, model_name);
     printf("seed %" PRIu64 "%s; %" PRIu64 " patients per strategy (the same patients under "
-           "each); frailty %s; horizon age %g or %g months\n\n",
-           seed, have_seed ? "" : " (chosen: pass --seed to repeat)", npatients,
+           "each); frailty %s; horizon age %g or %g months\n",
+           o.seed, have_seed ? "" : " (chosen: pass --seed to repeat)", o.npatients,
            p->disease.frailty_variance > 0 ? "on" : "off", p->horizon.age, p->horizon.months);
-    nelm_summary_print(stdout, p, chosen, sum, nchosen);
+    if (o.output)
+        printf("output %s (trajectories %s)\n", o.output,
+               o.traj == NELM_TRAJ_FULL       ? "full"
+               : o.traj == NELM_TRAJ_OUTCOMES ? "outcomes"
+                                              : "none");
+    fputc('\n', stdout);
+    nelm_summary_print(stdout, p, o.strategies, r->sum, o.nstrategies, o.reference);
+    if (csv) {
+        FILE *f = fopen(csv, "w");
+        if (f == NULL) {
+            fprintf(stderr, "nelmsim run: cannot write '%s' (%s)\n", csv, strerror(errno));
+            rc = EXIT_IO;
+            goto out;
+        }
+        int w = nelm_summary_write_csv(f, p, o.strategies, r->sum, o.nstrategies, o.reference, &e);
+        if (fclose(f) != 0 || w != 0) {
+            fprintf(stderr, "nelmsim run: cannot write '%s'%s%s\n", csv, w ? ": " : "",
+                    w ? e.msg : "");
+            rc = EXIT_IO;
+            goto out;
+        }
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "nelmsim run: cannot write the table (%s)\n", strerror(errno));
         rc = EXIT_IO;
     }
 out:
-    for (size_t k = 0; acc && k < nchosen; k++)
-        nelm_summary_acc_free(&acc[k]);
-    free(acc);
-    free(sum);
+    if (r)
+        nelm_run_result_free(r);
+    free(r);
     free(p);
+    free(cmdline);
+    return rc;
+}
+
+static void
+summary_usage(FILE *out)
+{
+    fputs("usage: nelmsim summary FILE [--csv OUT]\n"
+          "\n"
+          "Print the summary table of a run file written by nelmsim run -o FILE, recomputed\n"
+          "from its per-patient outcomes (the same numbers the run printed).\n"
+          "\n"
+          "  --csv OUT   also write the table as CSV (one row per strategy)\n",
+          out);
+}
+
+static int
+cmd_summary(int argc, char **argv)
+{
+    const char *file = NULL, *csv = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            summary_usage(stdout);
+            return 0;
+        } else if (is_opt(a, "--csv")) {
+            csv = opt_value(a, "--csv", argc, argv, &i);
+            if (csv == NULL || csv[0] == '\0') {
+                fprintf(stderr, "nelmsim summary: --csv needs a file name\n");
+                return EXIT_USAGE;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "nelmsim summary: unknown option '%s' (see nelmsim summary --help)\n",
+                    a);
+            return EXIT_USAGE;
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            fprintf(stderr, "nelmsim summary: one file only (got '%s' and '%s')\n", file, a);
+            return EXIT_USAGE;
+        }
+    }
+    if (file == NULL) {
+        summary_usage(stderr);
+        return EXIT_USAGE;
+    }
+    nelm_runfile *rf = calloc(1, sizeof *rf);
+    nelm_err e = {0};
+    int rc = 0;
+    if (rf == NULL) {
+        fprintf(stderr, "nelmsim summary: out of memory\n");
+        return EXIT_INVALID;
+    }
+    if (nelm_runfile_summary(file, rf, &e) != 0) {
+        fprintf(stderr, "nelmsim summary: %s\n", e.msg);
+        rc = exit_for(e.code);
+        goto out;
+    }
+    printf("nelmsim summary of %s (seed %" PRIu64 ")\n\n", file, rf->seed);
+    nelm_summary_print(stdout, rf->p, rf->strategies, rf->sum, rf->nstrategies, rf->reference);
+    if (csv) {
+        FILE *f = fopen(csv, "w");
+        int w = f ? nelm_summary_write_csv(f, rf->p, rf->strategies, rf->sum, rf->nstrategies,
+                                           rf->reference, &e)
+                  : -1;
+        if (f == NULL || fclose(f) != 0 || w != 0) {
+            fprintf(stderr, "nelmsim summary: cannot write '%s'\n", csv);
+            rc = EXIT_IO;
+        }
+    }
+    if (fflush(stdout) != 0)
+        rc = EXIT_IO;
+out:
+    nelm_runfile_free(rf);
+    free(rf);
     return rc;
 }
 
@@ -377,7 +636,9 @@ main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
+        return cmd_run(argc - 2, argv + 2, argc, argv);
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc - 2, argv + 2);
     fprintf(stderr, "nelmsim: unknown or not yet available command '%s' (see nelmsim --help)\n",
             cmd);
     return EXIT_USAGE;

@@ -213,19 +213,44 @@ enum {
 /** The "instance" of draws that belong to no instance (best supportive care). */
 #define NELM_INSTANCE_NONE 0xffffu
 
+/** Draws made, by kind (for the benchmark's floor, DESIGN §10): bare
+ *  uniforms (Bernoulli choices, uniform times) and inversions per family. */
+typedef struct nelm_draw_stats {
+    uint64_t uniforms;
+    uint64_t family[NELM_DIST_NFAMILIES];
+    uint64_t lifetable;
+} nelm_draw_stats;
+
 typedef struct nelm_draws {
-    uint64_t prefix;     /**< nelm_rng_key_prefix(seed, patient) */
-    uint32_t instance;   /**< instance index */
-    uint32_t occurrence; /**< course of that instance, 0-based */
+    uint64_t prefix;        /**< nelm_rng_key_prefix(seed, patient) */
+    uint32_t instance;      /**< instance index */
+    uint32_t occurrence;    /**< course of that instance, 0-based */
+    nelm_draw_stats *stats; /**< counts the draws when not NULL */
 } nelm_draws;
 
-/** Uniform in (0, 1) of one slot. */
+/** Uniform in (0, 1) of one slot (a bare uniform: counted as such). */
 static inline double
 nelm_draw_u(const nelm_draws *d, uint32_t slot)
 {
     nelm_rng r;
     nelm_rng_keyed_tail(&r, d->prefix, NELM_STREAM_LINE, d->instance, d->occurrence, slot);
+    if (d->stats)
+        d->stats->uniforms++;
     return nelm_rng_uniform_pos(&r);
+}
+
+/** A draw from dist (with modifiers m; NULL: none) from slot's uniform:
+ *  nelm_dist_draw's result (false: no event). Counted by family. */
+static inline bool
+nelm_draw_dist(const nelm_draws *d, uint32_t slot, const nelm_dist *dist, const nelm_mod *m,
+               double *t)
+{
+    nelm_rng r;
+    nelm_rng_keyed_tail(&r, d->prefix, NELM_STREAM_LINE, d->instance, d->occurrence, slot);
+    if (d->stats)
+        d->stats->family[dist->family]++;
+    nelm_mod none = nelm_mod_none();
+    return nelm_dist_draw(dist, m ? m : &none, nelm_rng_uniform_pos(&r), t);
 }
 
 /* ---- one course, as the kind lays it out ----

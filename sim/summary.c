@@ -1,7 +1,8 @@
 /* summary.c — per-strategy summaries of simulated outcomes (DESIGN §8):
  * Kaplan–Meier estimates with Greenwood variances, survfit-style quantiles
- * with their intervals, restricted means, the per-strategy accumulator and
- * the printed table.
+ * with their intervals, restricted means, the per-strategy accumulator (OS,
+ * PFS of every line started), paired differences against a reference
+ * strategy, the monthly KM grid, the printed table and its CSV.
  *
  * Conventions (R survival 3.x: survfit, quantile.survfit):
  *  - Greenwood variance of log S: sum over event times of d / (r (r - d));
@@ -24,6 +25,7 @@
 #include "summary.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,6 +333,10 @@ nelm_summary_acc_free(nelm_summary_acc *a)
     free(a->os_event);
     free(a->pfs1);
     free(a->pfs1_event);
+    for (size_t k = 0; k < NELM_MAX_LINES; k++) {
+        free(a->pfs_line[k]);
+        free(a->pfs_line_event[k]);
+    }
     memset(a, 0, sizeof *a);
 }
 
@@ -368,6 +374,32 @@ acc_grow(nelm_summary_acc *a, nelm_err *e)
     return 0;
 }
 
+/* Room for one more PFS time of line k: the line's own columns start at
+ * LINE_CAP0 and double. On failure both columns stay valid, cap unchanged. */
+#define LINE_CAP0 16
+static int
+line_reserve(nelm_summary_acc *a, size_t k, nelm_err *e)
+{
+    if (a->npfs_line[k] < a->cap_line[k])
+        return 0;
+    if (a->cap_line[k] > SIZE_MAX / 2 / sizeof(double))
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: more than %zu patients on line %zu",
+                         a->cap_line[k], k + 1);
+    size_t ncap = a->cap_line[k] == 0 ? LINE_CAP0 : 2 * a->cap_line[k];
+    void *t = a->pfs_line[k], *ev = a->pfs_line_event[k];
+    bool ok = grow(&t, ncap, sizeof *a->pfs_line[k]);
+    a->pfs_line[k] = t;
+    ok = ok && grow(&ev, ncap, sizeof *a->pfs_line_event[k]);
+    a->pfs_line_event[k] = ev;
+    if (!ok)
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: out of memory for %zu patients on line %zu",
+                         ncap, k + 1);
+    a->cap_line[k] = ncap;
+    return 0;
+}
+
+/* Every column is grown before anything is written, so a failed add leaves
+ * the accumulator as it was (only capacities may have grown). */
 int
 nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e)
 {
@@ -386,14 +418,24 @@ nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e)
                 return ret;
         }
     }
+    for (size_t k = 0; k < o->nlines; k++) {
+        nelm_bug_assert(isfinite(o->line[k].pfs) && o->line[k].pfs >= 0);
+        int ret = line_reserve(a, k, e);
+        if (ret != 0)
+            return ret;
+    }
     a->os[a->n] = o->os;
     a->os_event[a->n] = o->cause != NELM_CAUSE_NONE;
     a->n++;
     if (o->nlines > 0) {
-        nelm_bug_assert(isfinite(o->line[0].pfs) && o->line[0].pfs >= 0);
         a->pfs1[a->npfs1] = o->line[0].pfs;
         a->pfs1_event[a->npfs1] = o->line[0].pfs_event;
         a->npfs1++;
+    }
+    for (size_t k = 0; k < o->nlines; k++) {
+        a->pfs_line[k][a->npfs_line[k]] = o->line[k].pfs;
+        a->pfs_line_event[k][a->npfs_line[k]] = o->line[k].pfs_event;
+        a->npfs_line[k]++;
     }
     a->sum_os += o->os;
     a->sum_os2 += o->os * o->os;
@@ -420,22 +462,68 @@ summary_empty(nelm_summary *s)
         s->os_at[i] = s->os_at_lo[i] = s->os_at_hi[i] = NAN;
     s->median_pfs1 = s->median_pfs1_lo = s->median_pfs1_hi = NAN;
     s->mean_lines = NAN;
+    s->tau = s->rmst = s->rmst_se = NAN;
+    for (size_t k = 0; k < NELM_MAX_LINES; k++)
+        s->pfs_median[k] = s->pfs_lo[k] = s->pfs_hi[k] = NAN;
+    s->diff_mean_os = s->diff_mean_os_se = s->diff_rmst = s->diff_rmst_se = NAN;
 }
 
-/* Fills s from a: KM median OS and PFS of line 1 with their intervals; OS at
- * the landmarks with pointwise intervals, NaN beyond the last observed time
- * unless S already reached 0 (the curve is not estimable there); the mean OS
- * (times censored at the horizon, so restricted to it) with its Monte Carlo
- * standard error sd / sqrt(n) (two-pass sample variance; 0 when n < 2);
- * shares as fractions of all n patients. n == 0: estimates NaN, shares 0. */
+/* x_i = min(u_i, cap) - min(v_i, cap) (v NULL: 0) for i < n: the mean and
+ * its standard error sd / sqrt(n) by the corrected two-pass algorithm
+ * (Chan, Golub & LeVeque 1983: sum (x - m)^2 - (sum (x - m))^2 / n, which
+ * removes the rounding error of m to first order). n == 0: NaN, NaN;
+ * n == 1: x_0, 0. cap = +inf: no cap. */
+static void
+mean_se(const double *u, const double *v, size_t n, double cap, double *mean, double *se)
+{
+    if (n == 0) {
+        *mean = *se = NAN;
+        return;
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += fmin(u[i], cap) - (v != NULL ? fmin(v[i], cap) : 0.0);
+    double dn = (double)n, m = sum / dn;
+    *mean = m;
+    if (n < 2) {
+        *se = 0.0;
+        return;
+    }
+    double ss = 0.0, c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fmin(u[i], cap) - (v != NULL ? fmin(v[i], cap) : 0.0) - m;
+        ss += d * d;
+        c += d;
+    }
+    double var = (ss - c * c / dn) / (dn - 1.0);
+    *se = var > 0 ? sqrt(var / dn) : 0.0;
+}
+
+static bool
+tau_ok(double tau)
+{
+    return isfinite(tau) && tau > 0;
+}
+
+/* Fills s from a: KM median OS and PFS of every line started with their
+ * intervals; OS at the landmarks with pointwise intervals, NaN beyond the
+ * last observed time unless S already reached 0 (the curve is not estimable
+ * there); the mean OS (times censored at the horizon, so restricted to it)
+ * and the mean of min(OS, tau) with Monte Carlo standard errors sd / sqrt(n)
+ * (two-pass sample variance; 0 when n < 2); shares as fractions of all n
+ * patients. n == 0: estimates NaN, shares 0. Paired differences NaN. */
 int
-nelm_summary_compute(const nelm_summary_acc *a, nelm_summary *s, nelm_err *e)
+nelm_summary_compute(const nelm_summary_acc *a, double tau, nelm_summary *s, nelm_err *e)
 {
     int ret = 0;
     nelm_km os, pfs;
     memset(&os, 0, sizeof os);
     memset(&pfs, 0, sizeof pfs);
     summary_empty(s);
+    if (!tau_ok(tau))
+        return NELM_FAIL(e, NELM_ERR_PARAM,
+                         "summary: restricted mean time %g (expected finite and > 0 months)", tau);
+    s->tau = tau;
     s->n = a->n;
     s->npfs1 = a->npfs1;
     if (a->n == 0)
@@ -456,6 +544,20 @@ nelm_summary_compute(const nelm_summary_acc *a, nelm_summary *s, nelm_err *e)
         nelm_km_surv_ci(&os, nelm_landmarks[i], &s->os_at[i], &s->os_at_lo[i], &s->os_at_hi[i]);
     }
     nelm_km_quantile(&pfs, 0.5, &s->median_pfs1, &s->median_pfs1_lo, &s->median_pfs1_hi);
+    nelm_km_free(&pfs);
+
+    /* PFS by line: whoever starts line k + 1 started line k, so the lines
+     * with patients are 0 .. nlines_pfs - 1 */
+    for (size_t k = 0; k < NELM_MAX_LINES && a->npfs_line[k] > 0; k++) {
+        nelm_bug_assert(k == 0 || a->npfs_line[k] <= a->npfs_line[k - 1]);
+        ret = nelm_km_fit(&pfs, a->pfs_line[k], a->pfs_line_event[k], a->npfs_line[k], e);
+        if (ret != 0)
+            goto out;
+        nelm_km_quantile(&pfs, 0.5, &s->pfs_median[k], &s->pfs_lo[k], &s->pfs_hi[k]);
+        nelm_km_free(&pfs);
+        s->pfs_n[k] = a->npfs_line[k];
+        s->nlines_pfs = k + 1;
+    }
 
     double n = (double)a->n;
     s->mean_os = a->sum_os / n;
@@ -469,6 +571,7 @@ nelm_summary_compute(const nelm_summary_acc *a, nelm_summary *s, nelm_err *e)
     } else {
         s->mean_os_se = 0.0;
     }
+    mean_se(a->os, NULL, a->n, tau, &s->rmst, &s->rmst_se);
     s->mean_lines = a->sum_lines / n;
     for (size_t k = 0; k < NELM_NKINDS; k++)
         s->kind_share[k] = (double)a->kind_count[k] / n;
@@ -481,6 +584,50 @@ out:
     nelm_km_free(&os);
     nelm_km_free(&pfs);
     return ret;
+}
+
+/* Common random numbers make patient i the same person under a and ref, so
+ * the differences are paired: their SE is that of the mean of d_i. */
+int
+nelm_summary_paired(const nelm_summary_acc *a, const nelm_summary_acc *ref, nelm_summary *s,
+                    nelm_err *e)
+{
+    s->diff_mean_os = s->diff_mean_os_se = s->diff_rmst = s->diff_rmst_se = NAN;
+    if (a->n != ref->n)
+        return NELM_FAIL(e, NELM_ERR_PARAM,
+                         "summary: paired differences need the same patients, but the strategy "
+                         "has %zu and the reference %zu",
+                         a->n, ref->n);
+    if (!tau_ok(s->tau))
+        return NELM_FAIL(e, NELM_ERR_PARAM,
+                         "summary: restricted mean time %g (expected finite and > 0 months; "
+                         "compute the summary first)",
+                         s->tau);
+    mean_se(a->os, ref->os, a->n, INFINITY, &s->diff_mean_os, &s->diff_mean_os_se);
+    mean_se(a->os, ref->os, a->n, s->tau, &s->diff_rmst, &s->diff_rmst_se);
+    return 0;
+}
+
+int
+nelm_summary_km_grid(const nelm_summary_acc *a, size_t nmonths, double *surv, double *lo,
+                     double *hi, nelm_err *e)
+{
+    if (nmonths == 0)
+        return 0;
+    nelm_bug_assert(surv != NULL && lo != NULL && hi != NULL);
+    if (a->n == 0) { /* no patients: no curve */
+        for (size_t t = 0; t < nmonths; t++)
+            surv[t] = lo[t] = hi[t] = NAN;
+        return 0;
+    }
+    nelm_km km;
+    int ret = nelm_km_fit(&km, a->os, a->os_event, a->n, e);
+    if (ret != 0)
+        return ret;
+    for (size_t t = 0; t < nmonths; t++)
+        nelm_km_surv_ci(&km, (double)t, &surv[t], &lo[t], &hi[t]);
+    nelm_km_free(&km);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -572,6 +719,18 @@ fmt_num(char *buf, size_t size, int digits, double x, const char *na)
     return buf;
 }
 
+/* x with an explicit sign, as fmt_num. */
+static const char *
+fmt_signed(char *buf, size_t size, int digits, double x, const char *na)
+{
+    if (isnan(x))
+        return na;
+    int len = snprintf(buf, size, "%+.*f", digits, x);
+    if (len < 0 || (size_t)len >= size)
+        return "?";
+    return buf;
+}
+
 /* "strategy NAME — description", the description word-wrapped. */
 static void
 print_heading(FILE *out, const nelm_strategy *st)
@@ -614,8 +773,81 @@ fail:
     snprintf(buf, size, "OS at landmarks");
 }
 
+/* "RMST to 120 mo" from tau. */
 static void
-print_block(FILE *out, const nelm_params *p, const nelm_strategy *st, const nelm_summary *s)
+rmst_label(char *buf, size_t size, double tau)
+{
+    int len = snprintf(buf, size, "RMST to %g mo", tau);
+    if (len < 0 || (size_t)len >= size)
+        snprintf(buf, size, "RMST");
+}
+
+/* "1: 25.5 (25.3–25.7) n 92541; 2: ..." for each line started. */
+static void
+print_pfs_lines(FILE *out, const nelm_summary *s)
+{
+    wrapper w = line_start(out, "PFS by line");
+    if (s->nlines_pfs == 0) {
+        wrap_put(&w, "no patient started a line", 0);
+        fputc('\n', out);
+        return;
+    }
+    for (size_t k = 0; k < s->nlines_pfs; k++) {
+        char m[32], l[32], h[32], item[160];
+        int len = snprintf(item, sizeof item, "%zu: %s (%s\u2013%s) n %zu%s", k + 1,
+                           fmt_num(m, sizeof m, 1, s->pfs_median[k], "NR"),
+                           fmt_num(l, sizeof l, 1, s->pfs_lo[k], "NR"),
+                           fmt_num(h, sizeof h, 1, s->pfs_hi[k], "NR"), s->pfs_n[k],
+                           k + 1 < s->nlines_pfs ? ";" : "");
+        if (len < 0)
+            continue;
+        wrap_put(&w, item, 1); /* truncated at worst: the numbers are short */
+    }
+    fputc('\n', out);
+}
+
+/* "vs REF  mean OS +1.2 ± 0.34, RMST +1.0 ± 0.30 months (paired SE)", or
+ * that this is the reference. A name too long for the label column puts the
+ * values on the next line. */
+static void
+print_paired(FILE *out, const nelm_strategy *ref, const nelm_summary *s, bool is_ref)
+{
+    if (is_ref) {
+        line_start(out, "paired differences");
+        fputs("this is the reference strategy\n", out);
+        return;
+    }
+    char label[NELM_NAME_MAX + 8];
+    snprintf(label, sizeof label, "vs %s", ref->name);
+    wrapper w;
+    if (text_cols(label) < VALUE_COL - 2) {
+        w = line_start(out, label);
+    } else {
+        fprintf(out, "  %s\n%*s", label, VALUE_COL, "");
+        w = (wrapper){.out = out, .col = VALUE_COL, .indent = VALUE_COL, .fresh = true};
+    }
+    if (isnan(s->diff_mean_os) && isnan(s->diff_rmst)) {
+        wrap_put(&w, "paired differences not computed", 0);
+        fputc('\n', out);
+        return;
+    }
+    char item[160], a[32], b[32], rl[48];
+    snprintf(item, sizeof item, "mean OS %s \u00b1 %s,",
+             fmt_signed(a, sizeof a, 1, s->diff_mean_os, "NA"),
+             fmt_num(b, sizeof b, 2, s->diff_mean_os_se, "NA"));
+    wrap_put(&w, item, 0);
+    rmst_label(rl, sizeof rl, s->tau);
+    snprintf(item, sizeof item, "%s %s \u00b1 %s", rl,
+             fmt_signed(a, sizeof a, 1, s->diff_rmst, "NA"),
+             fmt_num(b, sizeof b, 2, s->diff_rmst_se, "NA"));
+    wrap_put(&w, item, 1);
+    wrap_put(&w, "months (paired SE)", 1);
+    fputc('\n', out);
+}
+
+static void
+print_block(FILE *out, const nelm_params *p, const nelm_strategy *st, const nelm_summary *s,
+            const nelm_strategy *ref, bool is_ref)
 {
     char a[32], b[32], c[32], label[48];
     print_heading(out, st);
@@ -637,6 +869,12 @@ print_block(FILE *out, const nelm_params *p, const nelm_strategy *st, const nelm
     fprintf(out, "%.1f \u00b1 %.2f months (MCSE; restricted to the horizon)\n", s->mean_os,
             s->mean_os_se);
 
+    rmst_label(label, sizeof label, s->tau);
+    line_start(out, label);
+    fprintf(out, "%.1f \u00b1 %.2f months (MCSE)\n", s->rmst, s->rmst_se);
+
+    print_paired(out, ref, s, is_ref);
+
     landmark_label(label, sizeof label);
     wrapper w = line_start(out, label);
     for (size_t i = 0; i < NELM_NLANDMARKS; i++)
@@ -653,6 +891,8 @@ print_block(FILE *out, const nelm_params *p, const nelm_strategy *st, const nelm
         fprintf(out, "%s%s (%s\u2013%s), n = %zu\n", med, isnan(s->median_pfs1) ? "" : " months",
                 lo, hi, s->npfs1);
     }
+
+    print_pfs_lines(out, s);
 
     line_start(out, "mean lines");
     fprintf(out, "%.2f\n", s->mean_lines);
@@ -681,14 +921,213 @@ print_block(FILE *out, const nelm_params *p, const nelm_strategy *st, const nelm
     fputc('\n', out);
 }
 
+/* The strategy strategies[i], checked. */
+static const nelm_strategy *
+strategy_at(const nelm_params *p, const size_t *strategies, size_t i)
+{
+    nelm_bug_assert(strategies[i] < p->nstrategies && strategies[i] < NELM_MAX_STRATEGIES);
+    return &p->strategies[strategies[i]];
+}
+
 void
 nelm_summary_print(FILE *out, const nelm_params *p, const size_t *strategies, const nelm_summary *s,
-                   size_t n)
+                   size_t n, size_t reference)
 {
+    if (n == 0)
+        return;
+    nelm_bug_assert(reference < n);
+    const nelm_strategy *ref = strategy_at(p, strategies, reference);
     for (size_t i = 0; i < n; i++) {
-        nelm_bug_assert(strategies[i] < p->nstrategies && strategies[i] < NELM_MAX_STRATEGIES);
         if (i > 0)
             fputc('\n', out);
-        print_block(out, p, &p->strategies[strategies[i]], &s[i]);
+        print_block(out, p, strategy_at(p, strategies, i), &s[i], ref, i == reference);
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* CSV                                                                        */
+
+/* A row being written: fields separated by commas, quoted as RFC 4180 asks
+ * when they hold a comma, a quote or a line break; `bad` remembers a failed
+ * write (checked once at the end, with ferror). */
+typedef struct csv {
+    FILE *out;
+    bool first; /* no field on this row yet */
+    bool bad;
+} csv;
+
+static void
+csv_text(csv *c, const char *text)
+{
+    if (!c->first && fputc(',', c->out) == EOF)
+        c->bad = true;
+    c->first = false;
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        if (fputs(text, c->out) == EOF)
+            c->bad = true;
+        return;
+    }
+    if (fputc('"', c->out) == EOF)
+        c->bad = true;
+    for (const char *ch = text; *ch; ch++) {
+        if ((*ch == '"' && fputc('"', c->out) == EOF) || fputc(*ch, c->out) == EOF)
+            c->bad = true;
+    }
+    if (fputc('"', c->out) == EOF)
+        c->bad = true;
+}
+
+/* A column name "prefix" followed by a printf-formatted suffix. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+csv_textf(csv *c, const char *fmt, ...)
+{
+    char buf[NELM_NAME_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    nelm_bug_assert(len >= 0 && (size_t)len < sizeof buf); /* names are < NELM_NAME_MAX */
+    csv_text(c, buf);
+}
+
+/* %.17g (round-trips through strtod); NaN: an empty field. */
+static void
+csv_num(csv *c, double x)
+{
+    if (isnan(x)) {
+        csv_text(c, "");
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.17g", x);
+    csv_text(c, buf);
+}
+
+static void
+csv_count(csv *c, size_t x)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", x);
+    csv_text(c, buf);
+}
+
+static void
+csv_end(csv *c)
+{
+    if (fputc('\n', c->out) == EOF)
+        c->bad = true;
+    c->first = true;
+}
+
+/* Column names of the causes, in the order the row writes them. */
+static const char *const cause_columns[NELM_NCAUSES] = {
+    "death_disease", "death_treatment", "death_toxicity", "death_background", "alive_at_horizon",
+};
+static const nelm_cause cause_order[NELM_NCAUSES] = {
+    NELM_CAUSE_DISEASE,    NELM_CAUSE_TREATMENT, NELM_CAUSE_TOXICITY,
+    NELM_CAUSE_BACKGROUND, NELM_CAUSE_NONE,
+};
+
+/* Column names: kinds received as received_<kind>; instances as
+ * received_instance_<name>, since instances may share a kind's name
+ * ("resection", "observation"). PFS columns for lines 1 .. the most lines
+ * any strategy started, empty where a strategy started fewer. */
+int
+nelm_summary_write_csv(FILE *out, const nelm_params *p, const size_t *strategies,
+                       const nelm_summary *s, size_t n, size_t reference, nelm_err *e)
+{
+    csv c = {.out = out, .first = true, .bad = false};
+    size_t nm = p->nmodalities < NELM_MAX_INSTANCES ? p->nmodalities : NELM_MAX_INSTANCES;
+    size_t maxlines = 0;
+    for (size_t i = 0; i < n; i++) {
+        nelm_bug_assert(s[i].nlines_pfs <= NELM_MAX_LINES);
+        if (s[i].nlines_pfs > maxlines)
+            maxlines = s[i].nlines_pfs;
+    }
+    nelm_bug_assert(n == 0 || reference < n);
+
+    /* header */
+    static const char *const head[] = {
+        "strategy", "description", "patients", "median_os", "median_os_lo", "median_os_hi",
+        "mean_os",  "mean_os_se",  "tau",      "rmst",      "rmst_se",
+    };
+    for (size_t j = 0; j < sizeof head / sizeof *head; j++)
+        csv_text(&c, head[j]);
+    for (size_t j = 0; j < NELM_NLANDMARKS; j++) {
+        csv_textf(&c, "os_%g", nelm_landmarks[j]);
+        csv_textf(&c, "os_%g_lo", nelm_landmarks[j]);
+        csv_textf(&c, "os_%g_hi", nelm_landmarks[j]);
+    }
+    for (size_t k = 1; k <= maxlines; k++) {
+        csv_textf(&c, "median_pfs_line%zu", k);
+        csv_textf(&c, "median_pfs_line%zu_lo", k);
+        csv_textf(&c, "median_pfs_line%zu_hi", k);
+        csv_textf(&c, "n_pfs_line%zu", k);
+    }
+    csv_text(&c, "mean_lines");
+    for (size_t k = 0; k < NELM_NKINDS; k++)
+        csv_textf(&c, "received_%s", kind_names[k]);
+    for (size_t j = 0; j < nm; j++)
+        csv_textf(&c, "received_instance_%s", p->modalities[j].name);
+    for (size_t k = 0; k < NELM_NCAUSES; k++)
+        csv_text(&c, cause_columns[k]);
+    csv_text(&c, "reference");
+    csv_text(&c, "diff_mean_os");
+    csv_text(&c, "diff_mean_os_se");
+    csv_text(&c, "diff_rmst");
+    csv_text(&c, "diff_rmst_se");
+    csv_end(&c);
+
+    for (size_t i = 0; i < n; i++) {
+        const nelm_strategy *st = strategy_at(p, strategies, i);
+        const nelm_summary *r = &s[i];
+        csv_text(&c, st->name);
+        csv_text(&c, st->description);
+        csv_count(&c, r->n);
+        csv_num(&c, r->median_os);
+        csv_num(&c, r->median_os_lo);
+        csv_num(&c, r->median_os_hi);
+        csv_num(&c, r->mean_os);
+        csv_num(&c, r->mean_os_se);
+        csv_num(&c, r->tau);
+        csv_num(&c, r->rmst);
+        csv_num(&c, r->rmst_se);
+        for (size_t j = 0; j < NELM_NLANDMARKS; j++) {
+            csv_num(&c, r->os_at[j]);
+            csv_num(&c, r->os_at_lo[j]);
+            csv_num(&c, r->os_at_hi[j]);
+        }
+        for (size_t k = 0; k < maxlines; k++) {
+            if (k < r->nlines_pfs) {
+                csv_num(&c, r->pfs_median[k]);
+                csv_num(&c, r->pfs_lo[k]);
+                csv_num(&c, r->pfs_hi[k]);
+                csv_count(&c, r->pfs_n[k]);
+            } else {
+                for (size_t f = 0; f < 4; f++)
+                    csv_text(&c, "");
+            }
+        }
+        csv_num(&c, r->mean_lines);
+        for (size_t k = 0; k < NELM_NKINDS; k++)
+            csv_num(&c, r->kind_share[k]);
+        for (size_t j = 0; j < nm; j++)
+            csv_num(&c, r->instance_share[j]);
+        for (size_t k = 0; k < NELM_NCAUSES; k++)
+            csv_num(&c, r->cause_share[cause_order[k]]);
+        csv_text(&c, strategy_at(p, strategies, reference)->name);
+        csv_num(&c, r->diff_mean_os);
+        csv_num(&c, r->diff_mean_os_se);
+        csv_num(&c, r->diff_rmst);
+        csv_num(&c, r->diff_rmst_se);
+        csv_end(&c);
+    }
+    if (fflush(out) == EOF || ferror(out))
+        c.bad = true;
+    if (c.bad)
+        return NELM_FAIL(e, NELM_ERR_IO, "summary: writing the CSV failed");
+    return 0;
 }

@@ -56,6 +56,10 @@ typedef struct nelm_summary_acc {
     double *pfs1; /**< first line's PFS, among those who start a line */
     uint8_t *pfs1_event;
     size_t npfs1;
+    /* PFS of the k-th line started (k = 0: first), among those who start it */
+    double *pfs_line[NELM_MAX_LINES];
+    uint8_t *pfs_line_event[NELM_MAX_LINES];
+    size_t npfs_line[NELM_MAX_LINES], cap_line[NELM_MAX_LINES];
     double sum_os, sum_os2; /**< for the mean and its MCSE */
     double sum_lines;
     size_t kind_count[NELM_NKINDS];
@@ -79,13 +83,39 @@ typedef struct nelm_summary {
     double kind_share[NELM_NKINDS]; /**< received at least once */
     double instance_share[NELM_MAX_INSTANCES];
     double cause_share[NELM_NCAUSES]; /**< NONE = alive at the horizon */
+    /* restricted mean to tau: mean of min(os, tau) over patients (os is itself
+     * restricted to the horizon), with its MCSE */
+    double tau, rmst, rmst_se;
+    /* PFS by line started (k = 0: first line), among those who start it */
+    size_t nlines_pfs; /**< lines with at least one patient */
+    size_t pfs_n[NELM_MAX_LINES];
+    double pfs_median[NELM_MAX_LINES], pfs_lo[NELM_MAX_LINES], pfs_hi[NELM_MAX_LINES];
+    /* paired differences against the reference strategy (same patients):
+     * mean over patients of x_i(this) - x_i(reference), SE = sd(d) / sqrt(n);
+     * 0 and 0 for the reference itself; NaN when not computed */
+    double diff_mean_os, diff_mean_os_se, diff_rmst, diff_rmst_se;
 } nelm_summary;
 
-int nelm_summary_compute(const nelm_summary_acc *a, nelm_summary *s, nelm_err *e);
+/** Everything but the paired differences (set to NaN). tau > 0 (months). */
+int nelm_summary_compute(const nelm_summary_acc *a, double tau, nelm_summary *s, nelm_err *e);
+/** Paired differences of a against ref (both filled with the same patients
+ *  in the same order; NELM_ERR_PARAM otherwise), using s->tau. */
+int nelm_summary_paired(const nelm_summary_acc *a, const nelm_summary_acc *ref, nelm_summary *s,
+                        nelm_err *e);
+/** Kaplan–Meier of OS on the grid t = 0, 1, ..., nmonths - 1 months: S(t)
+ *  and its 95 % log interval (arrays of nmonths). */
+int nelm_summary_km_grid(const nelm_summary_acc *a, size_t nmonths, double *surv, double *lo,
+                         double *hi, nelm_err *e);
 
-/** The table `nelmsim run` prints: one block per strategy (names from p),
- *  instance shares for the instances p declares. */
+/** The table `nelmsim run` and `nelmsim summary` print: one block per
+ *  strategy (names from p), instance shares for the instances p declares;
+ *  reference: index into strategies of the reference strategy for the paired
+ *  differences. */
 void nelm_summary_print(FILE *out, const nelm_params *p, const size_t *strategies,
-                        const nelm_summary *s, size_t n);
+                        const nelm_summary *s, size_t n, size_t reference);
+/** The same as CSV: a header line, then one row per strategy (column names
+ *  in snake_case, numbers %.17g, NaN as empty). Returns 0 or NELM_ERR_IO. */
+int nelm_summary_write_csv(FILE *out, const nelm_params *p, const size_t *strategies,
+                           const nelm_summary *s, size_t n, size_t reference, nelm_err *e);
 
 #endif

@@ -1,0 +1,1101 @@
+/* h5out.c — the HDF5 writer (see h5out.h, DESIGN §7).
+ *
+ * Each column keeps one staging chunk. When a table's staging chunks fill,
+ * they move (the buffers themselves, in column order) to the file's queue
+ * and fresh staging buffers take their place. nelm_h5_flush compresses the
+ * queue in an OpenMP loop that makes no HDF5 call and never leaves early:
+ * every chunk records its own error, and the first in queue order is
+ * reported afterwards, so the message does not depend on the thread count.
+ * The chunks are then written in queue order with H5Dwrite_chunk and filter
+ * mask 0 ("every filter applied"): the bytes are exactly what HDF5's shuffle
+ * filter (H5Zshuffle.c: byte b of element i goes to b * nelem + i; nothing
+ * for 1-byte elements or single-element chunks) followed by its deflate
+ * filter (H5Zdeflate.c: compress2 into compressBound bytes at the level)
+ * produce, so any reader decompresses them with the stock filters.
+ *
+ * A dataset's extent grows before each chunk write to cover the chunk; at
+ * close it grows once more to the row count before the partial last chunk
+ * (zero-padded to a whole chunk, as HDF5 stores edge chunks) is written, so
+ * an extent never shrinks and HDF5 never rewrites an edge chunk.
+ *
+ * Memory: one staging chunk per column plus the queue, which empties on every
+ * flush. After any failure the file cannot be finished: nelm_h5_close then
+ * fails and removes the temporary file. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "h5out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+#include <omp.h>
+#include <zlib.h>
+
+/* Chunks are staged in native byte order and written without conversion
+ * into little-endian datasets. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "sim/h5out.c supports little-endian hosts only"
+#endif
+
+/* Largest chunk, in bytes: HDF5 1.10 stores chunk sizes in 32 bits, and the
+ * compressed size (up to compressBound) must fit as well. */
+#define MAX_CHUNK_BYTES ((size_t)1 << 30)
+/* Longest object description in a message. */
+#define OBJ_MAX 256
+
+/* ---- structures ---------------------------------------------------------------- */
+
+typedef struct h5_col {
+    char *path; /* "table/column", for messages */
+    nelm_h5_type type;
+    size_t esize;  /* bytes per element */
+    size_t enum_n; /* ENUM8: names; BOOL: 2; else 0 */
+    hid_t dset;
+    unsigned char *stage; /* chunk_rows elements; NULL after close queued it */
+    uint64_t extent;      /* current extent of dset, rows */
+} h5_col;
+
+struct nelm_h5_table {
+    nelm_h5 *h;
+    char *path;
+    hid_t group;
+    h5_col *cols;
+    size_t ncols;
+    size_t chunk_rows;
+    uint64_t rows;
+    nelm_h5_table *next;
+};
+
+/* A queued chunk. raw holds chunk_bytes in native order; out its shuffled
+ * and deflated form once compressed (compression on). */
+typedef struct h5_chunk {
+    h5_col *col;
+    uint64_t offset;   /* first row */
+    uint64_t rows_end; /* the extent must reach this before the write */
+    size_t nbytes;     /* raw bytes: chunk_rows * esize */
+    unsigned char *raw;
+    unsigned char *out;
+    size_t out_len;
+    int err; /* 0, NELM_ERR_NOMEM or NELM_ERR_IO (zerr: zlib's code) */
+    int zerr;
+} h5_chunk;
+
+struct nelm_h5 {
+    char *final_path;
+    char *tmp_path;
+    bool tmp_exists; /* tmp_path is ours to remove */
+    bool broken;     /* an operation failed: the file cannot be finished */
+    hid_t file;
+    int level; /* deflate level, < 0: no compression */
+    nelm_h5_table *tables;
+    h5_chunk *queue;
+    size_t nqueue, qcap;
+    uint64_t raw_bytes, stored_bytes;
+};
+
+/* ---- errors and handles ------------------------------------------------------------ */
+
+static int io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Record "FILE: what (object)" as NELM_ERR_IO. */
+static int
+io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...)
+{
+    char obj[OBJ_MAX];
+    va_list ap;
+    va_start(ap, objfmt);
+    vsnprintf(obj, sizeof obj, objfmt, ap);
+    va_end(ap);
+    return NELM_FAIL(e, NELM_ERR_IO, "%s: %s (%s)", h->final_path, what, obj);
+}
+
+/* Close a valid handle of any kind and invalidate it; < 0 on failure. */
+static herr_t
+close_id(hid_t *id)
+{
+    herr_t r = 0;
+    if (*id < 0)
+        return 0;
+    switch (H5Iget_type(*id)) {
+    case H5I_FILE:
+        r = H5Fclose(*id);
+        break;
+    case H5I_GROUP:
+        r = H5Gclose(*id);
+        break;
+    case H5I_DATASET:
+        r = H5Dclose(*id);
+        break;
+    case H5I_DATATYPE:
+        r = H5Tclose(*id);
+        break;
+    case H5I_DATASPACE:
+        r = H5Sclose(*id);
+        break;
+    case H5I_ATTR:
+        r = H5Aclose(*id);
+        break;
+    case H5I_GENPROP_LST:
+        r = H5Pclose(*id);
+        break;
+    default:
+        r = -1;
+        break;
+    }
+    *id = H5I_INVALID_HID;
+    return r;
+}
+
+/* Close *id when valid; a failure becomes *ret unless it holds an error. */
+static void
+close_checked(const nelm_h5 *h, nelm_err *e, int *ret, hid_t *id, const char *kind, const char *obj)
+{
+    char what[64];
+    if (close_id(id) < 0 && *ret == 0) {
+        snprintf(what, sizeof what, "cannot close %s", kind);
+        *ret = io_fail(h, e, what, "%s", obj);
+    }
+}
+
+static char *
+dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* A variable-length UTF-8 string type (memory and file), or < 0. */
+static hid_t
+utf8_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return H5I_INVALID_HID;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* A link creation property list that creates missing parent groups, or < 0. */
+static hid_t
+parents_lcpl(void)
+{
+    hid_t p = H5Pcreate(H5P_LINK_CREATE);
+    if (p < 0)
+        return H5I_INVALID_HID;
+    if (H5Pset_create_intermediate_group(p, 1) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+/* ---- attributes ---------------------------------------------------------------------- */
+
+/* Write the scalar attribute `name` on the open object obj (called objname in
+ * messages), replacing an existing one. */
+static int
+attr_write(const nelm_h5 *h, hid_t obj, const char *objname, const char *name, hid_t ftype,
+           hid_t mtype, const void *value, nelm_err *e)
+{
+    int ret = 0;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+
+    htri_t exists = H5Aexists(obj, name);
+    if (exists < 0) {
+        ret = io_fail(h, e, "cannot look up attribute", "%s: %s", objname, name);
+        goto out;
+    }
+    if (exists > 0 && H5Adelete(obj, name) < 0) {
+        ret = io_fail(h, e, "cannot replace attribute", "%s: %s", objname, name);
+        goto out;
+    }
+    if ((space = H5Screate(H5S_SCALAR)) < 0) {
+        ret = io_fail(h, e, "cannot create dataspace", "%s: %s", objname, name);
+        goto out;
+    }
+    if ((attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
+        ret = io_fail(h, e, "cannot create attribute", "%s: %s", objname, name);
+        goto out;
+    }
+    if (H5Awrite(attr, mtype, value) < 0) {
+        ret = io_fail(h, e, "cannot write attribute", "%s: %s", objname, name);
+        goto out;
+    }
+out:
+    if (close_id(&attr) < 0 && ret == 0)
+        ret = io_fail(h, e, "cannot close attribute", "%s: %s", objname, name);
+    if (close_id(&space) < 0 && ret == 0)
+        ret = io_fail(h, e, "cannot close dataspace", "%s: %s", objname, name);
+    return ret;
+}
+
+/* A string attribute on an open object. */
+static int
+attr_write_str(const nelm_h5 *h, hid_t obj, const char *objname, const char *name,
+               const char *value, nelm_err *e)
+{
+    int ret = 0;
+    hid_t type = utf8_type();
+    if (type < 0) {
+        ret = io_fail(h, e, "cannot create string type", "%s: %s", objname, name);
+        goto out;
+    }
+    ret = attr_write(h, obj, objname, name, type, type, &value, e);
+out:
+    if (close_id(&type) < 0 && ret == 0)
+        ret = io_fail(h, e, "cannot close string type", "%s: %s", objname, name);
+    return ret;
+}
+
+/* An attribute on the object at path obj ("/" or a group or dataset). */
+static int
+attr_at(nelm_h5 *h, const char *obj, const char *name, hid_t ftype, hid_t mtype, const void *value,
+        nelm_err *e)
+{
+    int ret = 0;
+    hid_t o = H5Oopen(h->file, obj, H5P_DEFAULT);
+    if (o < 0) {
+        ret = io_fail(h, e, "cannot open object", "%s", obj);
+        goto out;
+    }
+    ret = attr_write(h, o, obj, name, ftype, mtype, value, e);
+out:
+    if (o >= 0 && H5Oclose(o) < 0 && ret == 0)
+        ret = io_fail(h, e, "cannot close object", "%s", obj);
+    if (ret != 0)
+        h->broken = true;
+    return ret;
+}
+
+int
+nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *value, nelm_err *e)
+{
+    int ret = 0;
+    hid_t type = utf8_type();
+    if (type < 0) {
+        ret = io_fail(h, e, "cannot create string type", "%s: %s", obj, name);
+        h->broken = true;
+        goto out;
+    }
+    ret = attr_at(h, obj, name, type, type, &value, e);
+out:
+    if (close_id(&type) < 0 && ret == 0) {
+        ret = io_fail(h, e, "cannot close string type", "%s: %s", obj, name);
+        h->broken = true;
+    }
+    return ret;
+}
+
+int
+nelm_h5_attr_u64(nelm_h5 *h, const char *obj, const char *name, uint64_t value, nelm_err *e)
+{
+    return attr_at(h, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, e);
+}
+
+int
+nelm_h5_attr_f64(nelm_h5 *h, const char *obj, const char *name, double value, nelm_err *e)
+{
+    return attr_at(h, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e);
+}
+
+/* ---- string datasets ------------------------------------------------------------------ */
+
+/* A contiguous dataset of n strings (n == 0 with scalar: one string) at path. */
+static int
+strings_write(nelm_h5 *h, const char *path, const char *const *v, size_t n, bool scalar,
+              const char *doc, nelm_err *e)
+{
+    int ret = 0;
+    hid_t type = H5I_INVALID_HID, space = H5I_INVALID_HID, lcpl = H5I_INVALID_HID;
+    hid_t dset = H5I_INVALID_HID;
+
+    if ((type = utf8_type()) < 0) {
+        ret = io_fail(h, e, "cannot create string type", "%s", path);
+        goto out;
+    }
+    if (scalar) {
+        space = H5Screate(H5S_SCALAR);
+    } else {
+        hsize_t dim = (hsize_t)n;
+        space = H5Screate_simple(1, &dim, NULL);
+    }
+    if (space < 0) {
+        ret = io_fail(h, e, "cannot create dataspace", "%s", path);
+        goto out;
+    }
+    if ((lcpl = parents_lcpl()) < 0) {
+        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        goto out;
+    }
+    if ((dset = H5Dcreate2(h->file, path, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
+        ret = io_fail(h, e, "cannot create dataset", "%s", path);
+        goto out;
+    }
+    if ((scalar || n > 0) && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+        ret = io_fail(h, e, "cannot write dataset", "%s", path);
+        goto out;
+    }
+    if (doc != NULL && (ret = attr_write_str(h, dset, path, "description", doc, e)) != 0)
+        goto out;
+out:
+    close_checked(h, e, &ret, &dset, "dataset", path);
+    close_checked(h, e, &ret, &lcpl, "property list", path);
+    close_checked(h, e, &ret, &space, "dataspace", path);
+    close_checked(h, e, &ret, &type, "string type", path);
+    if (ret != 0)
+        h->broken = true;
+    return ret;
+}
+
+int
+nelm_h5_string(nelm_h5 *h, const char *path, const char *text, const char *doc, nelm_err *e)
+{
+    nelm_bug_assert(text != NULL);
+    return strings_write(h, path, &text, 1, true, doc, e);
+}
+
+int
+nelm_h5_strings(nelm_h5 *h, const char *path, const char *const *v, size_t n, const char *doc,
+                nelm_err *e)
+{
+    nelm_bug_assert(v != NULL || n == 0);
+    for (size_t i = 0; i < n; i++)
+        nelm_bug_assert(v[i] != NULL);
+    return strings_write(h, path, v, n, false, doc, e);
+}
+
+/* ---- opening and tearing down -------------------------------------------------------- */
+
+static void
+table_free(nelm_h5_table *t)
+{
+    for (size_t j = 0; j < t->ncols; j++) {
+        close_id(&t->cols[j].dset);
+        free(t->cols[j].stage);
+        free(t->cols[j].path);
+    }
+    close_id(&t->group);
+    free(t->cols);
+    free(t->path);
+    free(t);
+}
+
+static void
+queue_clear(nelm_h5 *h)
+{
+    for (size_t i = 0; i < h->nqueue; i++) {
+        free(h->queue[i].raw);
+        free(h->queue[i].out);
+    }
+    h->nqueue = 0;
+}
+
+/* Close everything still open, remove the temporary file if it is still
+ * ours, free h. */
+static void
+h5_destroy(nelm_h5 *h)
+{
+    if (h == NULL)
+        return;
+    queue_clear(h);
+    free(h->queue);
+    while (h->tables != NULL) {
+        nelm_h5_table *next = h->tables->next;
+        table_free(h->tables);
+        h->tables = next;
+    }
+    close_id(&h->file);
+    if (h->tmp_exists)
+        remove(h->tmp_path);
+    free(h->tmp_path);
+    free(h->final_path);
+    free(h);
+}
+
+void
+nelm_h5_abort(nelm_h5 *h)
+{
+    h5_destroy(h);
+}
+
+int
+nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, nelm_err *e)
+{
+    int ret = 0;
+    nelm_h5 *h = NULL;
+    hid_t fapl = H5I_INVALID_HID;
+    struct stat st;
+
+    *out = NULL;
+    if (opts->deflate_level > 9)
+        return NELM_FAIL(e, NELM_ERR_PARAM, "%s: deflate level %d is out of range (0 to 9)",
+                         final_path, opts->deflate_level);
+    if (stat(final_path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return NELM_FAIL(e, NELM_ERR_USAGE, "%s is a directory", final_path);
+        if (!opts->force)
+            return NELM_FAIL(e, NELM_ERR_USAGE, "%s exists (use --force to replace it)",
+                             final_path);
+    } else if (errno != ENOENT) {
+        return NELM_FAIL(e, NELM_ERR_IO, "%s: cannot check the file (%s)", final_path,
+                         strerror(errno));
+    }
+    /* Idempotent: failures are reported by us, one line each. */
+    if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+        return NELM_FAIL(e, NELM_ERR_IO, "%s: cannot configure HDF5 error reporting", final_path);
+
+    if ((h = calloc(1, sizeof *h)) == NULL) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
+        goto out;
+    }
+    h->file = H5I_INVALID_HID;
+    h->level = opts->deflate_level < 0 ? -1 : opts->deflate_level;
+    size_t tlen = strlen(final_path) + 32;
+    if ((h->final_path = dup_str(final_path)) == NULL || (h->tmp_path = malloc(tlen)) == NULL) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
+        goto out;
+    }
+    snprintf(h->tmp_path, tlen, "%s.part-%ld", final_path, (long)getpid());
+
+    /* Create it ourselves first: HDF5's failure would not say why. A stale
+     * file of an earlier process with the same id is replaced. */
+    int fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0) {
+        ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot create %s (%s)", final_path, h->tmp_path,
+                        strerror(errno));
+        goto out;
+    }
+    h->tmp_exists = true;
+    if (close(fd) != 0) {
+        ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot create %s (%s)", final_path, h->tmp_path,
+                        strerror(errno));
+        goto out;
+    }
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        ret = io_fail(h, e, "cannot create property list", "%s", h->tmp_path);
+        goto out;
+    }
+    if ((h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+        ret = io_fail(h, e, "cannot create HDF5 file", "%s", h->tmp_path);
+        goto out;
+    }
+out:
+    close_checked(h, e, &ret, &fapl, "property list", h->tmp_path);
+    if (ret != 0)
+        h5_destroy(h);
+    else
+        *out = h;
+    return ret;
+}
+
+/* ---- tables -------------------------------------------------------------------------- */
+
+static size_t
+type_size(nelm_h5_type t)
+{
+    switch (t) {
+    case NELM_H5_F64:
+    case NELM_H5_U64:
+        return 8;
+    case NELM_H5_U32:
+        return 4;
+    case NELM_H5_U16:
+    case NELM_H5_I16:
+        return 2;
+    case NELM_H5_U8:
+    case NELM_H5_I8:
+    case NELM_H5_ENUM8:
+    case NELM_H5_BOOL:
+        return 1;
+    }
+    return 0;
+}
+
+/* The predefined little-endian file type of a numeric column. */
+static hid_t
+numeric_file_type(nelm_h5_type t)
+{
+    switch (t) {
+    case NELM_H5_F64:
+        return H5T_IEEE_F64LE;
+    case NELM_H5_U64:
+        return H5T_STD_U64LE;
+    case NELM_H5_U32:
+        return H5T_STD_U32LE;
+    case NELM_H5_U16:
+        return H5T_STD_U16LE;
+    case NELM_H5_U8:
+        return H5T_STD_U8LE;
+    case NELM_H5_I16:
+        return H5T_STD_I16LE;
+    case NELM_H5_I8:
+        return H5T_STD_I8LE;
+    case NELM_H5_ENUM8:
+    case NELM_H5_BOOL:
+        break;
+    }
+    return H5I_INVALID_HID;
+}
+
+/* An enum type on uint8 with names[i] = i, or < 0. */
+static hid_t
+enum_type(const char *const *names, size_t n)
+{
+    hid_t t = H5Tenum_create(H5T_NATIVE_UINT8);
+    if (t < 0)
+        return H5I_INVALID_HID;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t v = (uint8_t)i;
+        if (H5Tenum_insert(t, names[i], &v) < 0) {
+            H5Tclose(t);
+            return H5I_INVALID_HID;
+        }
+    }
+    return t;
+}
+
+static const char *const bool_names[2] = {"FALSE", "TRUE"};
+
+/* Check a table's arguments before anything is created. */
+static int
+table_check(const nelm_h5 *h, const char *path, const nelm_h5_col *cols, size_t ncols,
+            size_t chunk_rows, nelm_err *e)
+{
+    if (ncols == 0)
+        return NELM_FAIL(e, NELM_ERR_PARAM, "%s: table %s has no columns", h->final_path, path);
+    if (chunk_rows == 0 || chunk_rows > MAX_CHUNK_BYTES / 8)
+        return NELM_FAIL(e, NELM_ERR_PARAM, "%s: table %s: %zu rows per chunk (1 to %zu)",
+                         h->final_path, path, chunk_rows, MAX_CHUNK_BYTES / 8);
+    for (size_t j = 0; j < ncols; j++) {
+        const nelm_h5_col *c = &cols[j];
+        if (c->name == NULL || c->name[0] == '\0' || strchr(c->name, '/') != NULL)
+            return NELM_FAIL(e, NELM_ERR_PARAM, "%s: table %s: column %zu has no valid name",
+                             h->final_path, path, j);
+        if (type_size(c->type) == 0)
+            return NELM_FAIL(e, NELM_ERR_PARAM, "%s: %s/%s: unknown column type %d", h->final_path,
+                             path, c->name, (int)c->type);
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(cols[k].name, c->name) == 0)
+                return NELM_FAIL(e, NELM_ERR_PARAM, "%s: table %s: column %s appears twice",
+                                 h->final_path, path, c->name);
+        if (c->type != NELM_H5_ENUM8)
+            continue;
+        if (c->enum_n == 0 || c->enum_n > 256 || c->enum_names == NULL)
+            return NELM_FAIL(e, NELM_ERR_PARAM, "%s: %s/%s: an enum needs 1 to 256 names",
+                             h->final_path, path, c->name);
+        for (size_t a = 0; a < c->enum_n; a++) {
+            if (c->enum_names[a] == NULL || c->enum_names[a][0] == '\0')
+                return NELM_FAIL(e, NELM_ERR_PARAM, "%s: %s/%s: enum value %zu has no name",
+                                 h->final_path, path, c->name, a);
+            for (size_t b = 0; b < a; b++)
+                if (strcmp(c->enum_names[a], c->enum_names[b]) == 0)
+                    return NELM_FAIL(e, NELM_ERR_PARAM, "%s: %s/%s: enum name %s appears twice",
+                                     h->final_path, path, c->name, c->enum_names[a]);
+        }
+    }
+    return 0;
+}
+
+/* Create column j's dataset (with its attributes) and staging buffer. */
+static int
+column_create(nelm_h5_table *t, size_t j, const nelm_h5_col *c, hid_t space, hid_t dcpl,
+              nelm_err *e)
+{
+    int ret = 0;
+    nelm_h5 *h = t->h;
+    h5_col *col = &t->cols[j];
+    hid_t ftype = H5I_INVALID_HID; /* owned only for enums */
+    bool own = false;
+    size_t plen = strlen(t->path) + strlen(c->name) + 2;
+
+    col->type = c->type;
+    col->esize = type_size(c->type);
+    col->enum_n = c->type == NELM_H5_ENUM8 ? c->enum_n : c->type == NELM_H5_BOOL ? 2 : 0;
+    if ((col->path = malloc(plen)) == NULL ||
+        (col->stage = malloc(t->chunk_rows * col->esize)) == NULL) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+        goto out;
+    }
+    snprintf(col->path, plen, "%s/%s", t->path, c->name);
+
+    if (c->type == NELM_H5_ENUM8 || c->type == NELM_H5_BOOL) {
+        own = true;
+        ftype = c->type == NELM_H5_ENUM8 ? enum_type(c->enum_names, c->enum_n)
+                                         : enum_type(bool_names, 2);
+        if (ftype < 0) {
+            ret = io_fail(h, e, "cannot create enum type", "%s", col->path);
+            goto out;
+        }
+    } else {
+        ftype = numeric_file_type(c->type);
+    }
+    col->dset = H5Dcreate2(t->group, c->name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (col->dset < 0) {
+        ret = io_fail(h, e, "cannot create dataset", "%s", col->path);
+        goto out;
+    }
+    if (c->units != NULL &&
+        (ret = attr_write_str(h, col->dset, col->path, "units", c->units, e)) != 0)
+        goto out;
+    if (c->doc != NULL &&
+        (ret = attr_write_str(h, col->dset, col->path, "description", c->doc, e)) != 0)
+        goto out;
+out:
+    if (own && close_id(&ftype) < 0 && ret == 0)
+        ret = io_fail(h, e, "cannot close enum type", "%s", col->path);
+    return ret;
+}
+
+int
+nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, size_t ncols,
+                     size_t chunk_rows, const char *doc, nelm_h5_table **out, nelm_err *e)
+{
+    int ret = 0;
+    nelm_h5_table *t = NULL;
+    hid_t lcpl = H5I_INVALID_HID, gcpl = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID;
+
+    *out = NULL;
+    if ((ret = table_check(h, path, cols, ncols, chunk_rows, e)) != 0)
+        return ret; /* nothing created: the file can still be finished */
+    if ((t = calloc(1, sizeof *t)) == NULL || (t->path = dup_str(path)) == NULL ||
+        (t->cols = calloc(ncols, sizeof *t->cols)) == NULL) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+        goto out;
+    }
+    t->h = h;
+    t->group = H5I_INVALID_HID;
+    t->chunk_rows = chunk_rows;
+    for (size_t j = 0; j < ncols; j++)
+        t->cols[j].dset = H5I_INVALID_HID;
+    t->ncols = ncols;
+
+    /* No modification times: the same run gives the same bytes. */
+    if ((lcpl = parents_lcpl()) < 0 || (gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
+        H5Pset_obj_track_times(gcpl, 0) < 0) {
+        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        goto out;
+    }
+    if ((t->group = H5Gcreate2(h->file, path, lcpl, gcpl, H5P_DEFAULT)) < 0) {
+        ret = io_fail(h, e, "cannot create group", "%s", path);
+        goto out;
+    }
+    if (doc != NULL && (ret = attr_write_str(h, t->group, path, "description", doc, e)) != 0)
+        goto out;
+    uint64_t cr = chunk_rows;
+    if ((ret = attr_write(h, t->group, path, "chunk_rows", H5T_STD_U64LE, H5T_NATIVE_UINT64, &cr,
+                          e)) != 0)
+        goto out;
+
+    hsize_t dim0 = 0, maxdim = H5S_UNLIMITED, chunk = (hsize_t)chunk_rows;
+    if ((space = H5Screate_simple(1, &dim0, &maxdim)) < 0) {
+        ret = io_fail(h, e, "cannot create dataspace", "%s", path);
+        goto out;
+    }
+    if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+        H5Pset_obj_track_times(dcpl, 0) < 0) {
+        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        goto out;
+    }
+    if (h->level >= 0 &&
+        (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, (unsigned)h->level) < 0)) {
+        ret = io_fail(h, e, "cannot set filters", "%s", path);
+        goto out;
+    }
+    for (size_t j = 0; j < ncols; j++)
+        if ((ret = column_create(t, j, &cols[j], space, dcpl, e)) != 0)
+            goto out;
+out:
+    close_checked(h, e, &ret, &dcpl, "property list", path);
+    close_checked(h, e, &ret, &space, "dataspace", path);
+    close_checked(h, e, &ret, &gcpl, "property list", path);
+    close_checked(h, e, &ret, &lcpl, "property list", path);
+    if (ret != 0) {
+        h->broken = true;
+        if (t != NULL)
+            table_free(t);
+        return ret;
+    }
+    nelm_h5_table **tail = &h->tables;
+    while (*tail != NULL)
+        tail = &(*tail)->next;
+    *tail = t;
+    *out = t;
+    return 0;
+}
+
+uint64_t
+nelm_h5_rows(const nelm_h5_table *t)
+{
+    return t->rows;
+}
+
+/* ---- appending and the queue ----------------------------------------------------------- */
+
+/* Room for `more` queue entries. */
+static int
+queue_reserve(nelm_h5 *h, size_t more, nelm_err *e)
+{
+    if (h->qcap - h->nqueue >= more)
+        return 0;
+    size_t cap = h->qcap > 0 ? h->qcap : 16;
+    while (cap - h->nqueue < more)
+        cap *= 2;
+    h5_chunk *q = realloc(h->queue, cap * sizeof *q);
+    if (q == NULL)
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+    h->queue = q;
+    h->qcap = cap;
+    return 0;
+}
+
+/* Move every column's staging chunk to the queue: whole chunks (fresh staging
+ * buffers take their place) or, at close, the partial last chunk padded with
+ * zeros (staging then stays empty). All or nothing. */
+static int
+queue_chunks(nelm_h5_table *t, bool last, nelm_err *e)
+{
+    nelm_h5 *h = t->h;
+    size_t filled = (size_t)(t->rows % t->chunk_rows);
+    uint64_t offset = t->rows - (filled > 0 ? filled : t->chunk_rows);
+    int ret = queue_reserve(h, t->ncols, e);
+    if (ret != 0)
+        return ret;
+    if (!last) {
+        /* Fresh buffers first, so a failure leaves the table as it was. */
+        size_t j = 0;
+        for (; j < t->ncols; j++)
+            if ((h->queue[h->nqueue + j].raw = malloc(t->chunk_rows * t->cols[j].esize)) == NULL)
+                break;
+        if (j < t->ncols) {
+            while (j-- > 0)
+                free(h->queue[h->nqueue + j].raw);
+            return NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+        }
+    }
+    for (size_t j = 0; j < t->ncols; j++) {
+        h5_col *col = &t->cols[j];
+        h5_chunk *c = &h->queue[h->nqueue + j];
+        size_t nbytes = t->chunk_rows * col->esize;
+        unsigned char *fresh = last ? NULL : c->raw;
+        if (last)
+            memset(col->stage + filled * col->esize, 0, nbytes - filled * col->esize);
+        *c = (h5_chunk){.col = col,
+                        .offset = offset,
+                        .rows_end = last ? t->rows : offset + t->chunk_rows,
+                        .nbytes = nbytes,
+                        .raw = col->stage};
+        col->stage = fresh;
+    }
+    h->nqueue += t->ncols;
+    return 0;
+}
+
+/* Values of enum and bool columns must name a member. */
+static int
+append_check(const nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e)
+{
+    for (size_t j = 0; j < t->ncols; j++) {
+        const h5_col *col = &t->cols[j];
+        if (col->enum_n == 0 || col->enum_n == 256)
+            continue;
+        const uint8_t *v = cols[j];
+        for (size_t i = 0; i < n; i++)
+            if (v[i] >= col->enum_n)
+                return NELM_FAIL(e, NELM_ERR_PARAM,
+                                 "%s: %s: value %u at row %llu is not in the enum (0 to %zu)",
+                                 t->h->final_path, col->path, (unsigned)v[i],
+                                 (unsigned long long)(t->rows + i), col->enum_n - 1);
+    }
+    return 0;
+}
+
+int
+nelm_h5_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e)
+{
+    nelm_h5 *h = t->h;
+    int ret = 0;
+    if (n == 0)
+        return 0;
+    nelm_bug_assert(cols != NULL);
+    for (size_t j = 0; j < t->ncols; j++)
+        nelm_bug_assert(cols[j] != NULL && t->cols[j].stage != NULL);
+    if ((ret = append_check(t, cols, n, e)) != 0)
+        return ret;
+    size_t done = 0;
+    while (done < n) {
+        size_t filled = (size_t)(t->rows % t->chunk_rows);
+        size_t k = t->chunk_rows - filled;
+        if (k > n - done)
+            k = n - done;
+        for (size_t j = 0; j < t->ncols; j++) {
+            h5_col *col = &t->cols[j];
+            memcpy(col->stage + filled * col->esize,
+                   (const unsigned char *)cols[j] + done * col->esize, k * col->esize);
+            h->raw_bytes += (uint64_t)(k * col->esize);
+        }
+        t->rows += k;
+        done += k;
+        if (filled + k == t->chunk_rows && (ret = queue_chunks(t, false, e)) != 0) {
+            h->broken = true;
+            return ret;
+        }
+    }
+    return 0;
+}
+
+/* Byte b of element i to b * nelem + i: HDF5's shuffle filter. */
+static void
+shuffle_bytes(unsigned char *restrict dst, const unsigned char *restrict src, size_t nelem,
+              size_t esize)
+{
+    for (size_t b = 0; b < esize; b++) {
+        unsigned char *d = dst + b * nelem;
+        const unsigned char *s = src + b;
+        for (size_t i = 0; i < nelem; i++)
+            d[i] = s[i * esize];
+    }
+}
+
+/* Shuffle and deflate one chunk into c->out, freeing c->raw. Runs inside the
+ * parallel region: no HDF5, errors recorded in c. */
+static void
+compress_chunk(h5_chunk *c, int level)
+{
+    size_t esize = c->col->esize, nelem = c->nbytes / esize;
+    uLong bound = compressBound((uLong)c->nbytes);
+    const unsigned char *src = c->raw;
+    unsigned char *shuffled = NULL;
+
+    if ((c->out = malloc((size_t)bound)) == NULL) {
+        c->err = NELM_ERR_NOMEM;
+        return;
+    }
+    if (esize > 1 && nelem > 1) {
+        if ((shuffled = malloc(c->nbytes)) == NULL) {
+            c->err = NELM_ERR_NOMEM;
+            return;
+        }
+        shuffle_bytes(shuffled, c->raw, nelem, esize);
+        src = shuffled;
+    }
+    uLongf len = bound;
+    int z = compress2(c->out, &len, src, (uLong)c->nbytes, level);
+    free(shuffled);
+    if (z != Z_OK) {
+        c->err = NELM_ERR_IO;
+        c->zerr = z;
+        return;
+    }
+    c->out_len = (size_t)len;
+    free(c->raw);
+    c->raw = NULL;
+}
+
+/* Grow the extent to cover the chunk and write it. */
+static int
+write_chunk(nelm_h5 *h, h5_chunk *c, nelm_err *e)
+{
+    h5_col *col = c->col;
+    if (col->extent < c->rows_end) {
+        hsize_t dim = (hsize_t)c->rows_end;
+        if (H5Dset_extent(col->dset, &dim) < 0)
+            return io_fail(h, e, "cannot extend dataset", "%s to %llu rows", col->path,
+                           (unsigned long long)c->rows_end);
+        col->extent = c->rows_end;
+    }
+    hsize_t offset = (hsize_t)c->offset;
+    const void *buf = h->level >= 0 ? (const void *)c->out : (const void *)c->raw;
+    size_t size = h->level >= 0 ? c->out_len : c->nbytes;
+    if (H5Dwrite_chunk(col->dset, H5P_DEFAULT, 0, &offset, size, buf) < 0)
+        return io_fail(h, e, "cannot write chunk", "%s rows %llu+", col->path,
+                       (unsigned long long)c->offset);
+    h->stored_bytes += (uint64_t)size;
+    return 0;
+}
+
+/* Compress (in parallel) and write the queue in order; it is empty after. */
+static int
+queue_flush(nelm_h5 *h, int threads, nelm_err *e)
+{
+    int ret = 0;
+    size_t nq = h->nqueue;
+    h5_chunk *q = h->queue;
+    if (nq == 0)
+        return 0;
+    if (h->level >= 0) {
+        int nt = threads > 0 ? threads : omp_get_max_threads();
+        if ((size_t)nt > nq)
+            nt = (int)nq;
+        int level = h->level;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (size_t i = 0; i < nq; i++)
+            compress_chunk(&q[i], level);
+        for (size_t i = 0; i < nq; i++) {
+            if (q[i].err == NELM_ERR_NOMEM) {
+                ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+                goto out;
+            }
+            if (q[i].err != 0) {
+                ret = io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
+                              q[i].col->path, (unsigned long long)q[i].offset, q[i].zerr);
+                goto out;
+            }
+        }
+    }
+    for (size_t i = 0; i < nq; i++) {
+        if ((ret = write_chunk(h, &q[i], e)) != 0)
+            goto out;
+        free(q[i].raw);
+        free(q[i].out);
+        q[i].raw = q[i].out = NULL;
+    }
+out:
+    queue_clear(h);
+    return ret;
+}
+
+int
+nelm_h5_flush(nelm_h5 *h, int threads, nelm_err *e)
+{
+    int ret = queue_flush(h, threads, e);
+    if (ret != 0)
+        h->broken = true;
+    return ret;
+}
+
+void
+nelm_h5_bytes(const nelm_h5 *h, uint64_t *raw, uint64_t *stored)
+{
+    if (raw != NULL)
+        *raw = h->raw_bytes;
+    if (stored != NULL)
+        *stored = h->stored_bytes;
+}
+
+/* ---- closing --------------------------------------------------------------------------- */
+
+/* Partial chunks, exact extents, then every table handle closed. */
+static int
+tables_finish(nelm_h5 *h, int threads, nelm_err *e)
+{
+    int ret = 0;
+    for (nelm_h5_table *t = h->tables; t != NULL; t = t->next)
+        if (t->rows % t->chunk_rows != 0 && (ret = queue_chunks(t, true, e)) != 0)
+            return ret;
+    if ((ret = queue_flush(h, threads, e)) != 0)
+        return ret;
+    for (nelm_h5_table *t = h->tables; t != NULL; t = t->next) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            h5_col *col = &t->cols[j];
+            hsize_t dim = (hsize_t)t->rows;
+            if (col->extent != t->rows && H5Dset_extent(col->dset, &dim) < 0)
+                return io_fail(h, e, "cannot set extent", "%s to %llu rows", col->path,
+                               (unsigned long long)t->rows);
+            col->extent = t->rows;
+            if (close_id(&col->dset) < 0)
+                return io_fail(h, e, "cannot close dataset", "%s", col->path);
+        }
+        if (close_id(&t->group) < 0)
+            return io_fail(h, e, "cannot close group", "%s", t->path);
+    }
+    return 0;
+}
+
+/* The directory holding path, to make the rename durable (best effort). */
+static void
+sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+    if (slash == NULL) {
+        dir = dup_str(".");
+    } else if ((dir = malloc((size_t)(slash - path) + 2)) != NULL) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    if (dir == NULL)
+        return;
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        (void)close(fd);
+    }
+    free(dir);
+}
+
+int
+nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e)
+{
+    int ret = 0;
+    hid_t root = H5I_INVALID_HID;
+
+    if (h->broken) {
+        ret = io_fail(h, e, "not finished after an earlier error", "%s", h->tmp_path);
+        goto out;
+    }
+    if ((ret = tables_finish(h, threads, e)) != 0)
+        goto out;
+    if ((root = H5Gopen2(h->file, "/", H5P_DEFAULT)) < 0) {
+        ret = io_fail(h, e, "cannot open group", "/");
+        goto out;
+    }
+    uint8_t one = 1;
+    if ((ret = attr_write(h, root, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &one, e)) != 0)
+        goto out;
+    if (close_id(&root) < 0) {
+        ret = io_fail(h, e, "cannot close group", "/");
+        goto out;
+    }
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) {
+        ret = io_fail(h, e, "cannot flush file", "%s", h->tmp_path);
+        goto out;
+    }
+    if (close_id(&h->file) < 0) {
+        ret = io_fail(h, e, "cannot close file", "%s", h->tmp_path);
+        goto out;
+    }
+    int fd = open(h->tmp_path, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot sync %s (%s)", h->final_path, h->tmp_path,
+                        strerror(errno));
+        if (fd >= 0)
+            (void)close(fd);
+        goto out;
+    }
+    if (close(fd) != 0) {
+        ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot sync %s (%s)", h->final_path, h->tmp_path,
+                        strerror(errno));
+        goto out;
+    }
+    if (rename(h->tmp_path, h->final_path) != 0) {
+        ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot rename %s to it (%s)", h->final_path,
+                        h->tmp_path, strerror(errno));
+        goto out;
+    }
+    h->tmp_exists = false;
+    sync_parent(h->final_path);
+out:
+    close_id(&root);
+    h5_destroy(h);
+    return ret;
+}

@@ -1,0 +1,106 @@
+/* h5out.h — the HDF5 writer (DESIGN §7): columnar tables of chunked 1-D
+ * datasets, appended in row order, compressed in worker threads and written
+ * with HDF5's direct chunk write.
+ *
+ * A table is an HDF5 group whose datasets (one per column) all have the same
+ * number of rows and the same chunk size (rows per chunk). Rows are appended
+ * to per-column staging chunks; a full chunk is queued; nelm_h5_flush
+ * compresses every queued chunk in parallel (OpenMP, no HDF5 call inside the
+ * parallel region: shuffle + zlib deflate, exactly what HDF5's own shuffle
+ * and deflate filters would produce) and then writes them in order from the
+ * calling thread with H5Dwrite_chunk. With compression off, chunks are
+ * written raw (datasets have no filter). nelm_h5_close writes the partial
+ * last chunks, sets every dataset's extent to its row count, writes the
+ * attribute "complete" = 1 on the root group last, flushes, closes and
+ * renames the temporary file (FINAL.part-PID in the same directory) to its
+ * final name; nelm_h5_abort closes and removes the temporary file. A failed
+ * or interrupted run never leaves a file under the final name.
+ *
+ * Every HDF5 call is checked; HDF5's own error printing is silenced and its
+ * failures become one NELM_ERR_IO message naming the file and object. After
+ * a failed call that may have touched the file (anything but an argument
+ * check: bad table arguments or enum values change nothing), the file cannot
+ * be finished: nelm_h5_close fails and removes the temporary file.
+ * Not thread-safe: call from one thread (the OpenMP region is inside). */
+#ifndef NELM_H5OUT_H
+#define NELM_H5OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/** Column element types. Enum types are registered with nelm_h5_enum. */
+typedef enum nelm_h5_type {
+    NELM_H5_F64 = 0,
+    NELM_H5_U64,
+    NELM_H5_U32,
+    NELM_H5_U16,
+    NELM_H5_U8,
+    NELM_H5_I16,
+    NELM_H5_I8,
+    NELM_H5_ENUM8, /**< uint8 values of an enum type (names given at creation) */
+    NELM_H5_BOOL,  /**< uint8 0/1 as the enum {FALSE, TRUE} h5py maps to numpy bool */
+} nelm_h5_type;
+
+typedef struct nelm_h5_col {
+    const char *name;
+    nelm_h5_type type;
+    const char *units;            /**< attribute "units" (NULL: none) */
+    const char *doc;              /**< attribute "description" (NULL: none) */
+    const char *const *enum_names; /**< ENUM8: names of values 0..n-1 */
+    size_t enum_n;
+} nelm_h5_col;
+
+typedef struct nelm_h5 nelm_h5;     /**< an open output file */
+typedef struct nelm_h5_table nelm_h5_table;
+
+/** Compression: level < 0 none; 0..9 deflate level (with shuffle). */
+typedef struct nelm_h5_opts {
+    int deflate_level;
+    bool force; /**< replace an existing FINAL (else NELM_ERR_USAGE) */
+} nelm_h5_opts;
+
+/** Create FINAL.part-PID next to `final_path`. An existing final_path is an
+ *  error (NELM_ERR_USAGE, "FILE exists (use --force to replace it)") unless
+ *  opts->force. *out is NULL on failure. */
+int nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, nelm_err *e);
+
+/** Attributes on the root group ("/") or on a group/dataset by path. */
+int nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *value,
+                     nelm_err *e);
+int nelm_h5_attr_u64(nelm_h5 *h, const char *obj, const char *name, uint64_t value, nelm_err *e);
+int nelm_h5_attr_f64(nelm_h5 *h, const char *obj, const char *name, double value, nelm_err *e);
+
+/** A scalar variable-length UTF-8 string dataset (e.g. the parameters). */
+int nelm_h5_string(nelm_h5 *h, const char *path, const char *text, const char *doc, nelm_err *e);
+/** A 1-D dataset of n variable-length UTF-8 strings (small: not chunked). */
+int nelm_h5_strings(nelm_h5 *h, const char *path, const char *const *v, size_t n,
+                    const char *doc, nelm_err *e);
+
+/** A table: group `path` (created with parents) with one dataset per
+ *  column, chunk_rows rows per chunk. The table belongs to h. */
+int nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, size_t ncols,
+                         size_t chunk_rows, const char *doc, nelm_h5_table **out, nelm_err *e);
+/** Append n rows: cols[j] points to n values of column j's type (uint8_t
+ *  for ENUM8 and BOOL). Full chunks are queued, not yet written. */
+int nelm_h5_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e);
+/** Rows appended so far. */
+uint64_t nelm_h5_rows(const nelm_h5_table *t);
+
+/** Compress the queued chunks (threads: OpenMP threads, 0 = default) and
+ *  write them in order. */
+int nelm_h5_flush(nelm_h5 *h, int threads, nelm_err *e);
+
+/** Finish: partial chunks, extents, "complete" attribute, flush, close,
+ *  rename. Frees h (also on error, after removing the temporary file). */
+int nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e);
+/** Give up: close and remove the temporary file; frees h. NULL is fine. */
+void nelm_h5_abort(nelm_h5 *h);
+
+/** Bytes handed to the writer (table columns, raw) and written to the file
+ *  (chunks, after compression; partial last chunks only at close). */
+void nelm_h5_bytes(const nelm_h5 *h, uint64_t *raw, uint64_t *stored);
+
+#endif

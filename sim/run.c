@@ -1,0 +1,788 @@
+/* run.c — the parallel driver: blocks of patients, waves of blocks,
+ * reduction and output in block order (see run.h). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r, open_memstream */
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "build_info.h"
+#include "h5out.h"
+#include "kindspec.h"
+#include "run.h"
+
+/* One event row of the output (events table). */
+typedef struct ev_row {
+    uint64_t patient;
+    double t;
+    uint8_t strategy, type, detail, line;
+    uint8_t instance; /**< instance index; nmodalities = none */
+} ev_row;
+
+typedef struct block {
+    uint64_t first, n;
+    nelm_patient *pt;  /**< n */
+    double *bg;        /**< background death, months */
+    nelm_outcome *out; /**< n * S, patient-major */
+    uint32_t *evcount; /**< n * S (full trajectories) */
+    ev_row *ev;
+    size_t nev, capev;
+    nelm_draw_stats stats;
+    int code; /**< 0, or the error of this block */
+    nelm_err err;
+} block;
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void
+block_free(block *b)
+{
+    free(b->pt);
+    free(b->bg);
+    free(b->out);
+    free(b->evcount);
+    free(b->ev);
+    memset(b, 0, sizeof *b);
+}
+
+static int
+block_alloc(block *b, uint64_t cap, size_t S, bool full)
+{
+    memset(b, 0, sizeof *b);
+    b->pt = malloc(cap * sizeof *b->pt);
+    b->bg = malloc(cap * sizeof *b->bg);
+    b->out = malloc(cap * S * sizeof *b->out);
+    b->evcount = full ? malloc(cap * S * sizeof *b->evcount) : NULL;
+    if (!b->pt || !b->bg || !b->out || (full && !b->evcount))
+        return NELM_ERR_NOMEM;
+    return 0;
+}
+
+/* Simulate block b (patients first .. first + n - 1) under every strategy. */
+static void
+simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_trajectory *traj)
+{
+    const nelm_params *p = m->p;
+    size_t S = o->nstrategies;
+    bool full = o->traj == NELM_TRAJ_FULL;
+    b->nev = 0;
+    memset(&b->stats, 0, sizeof b->stats);
+    for (uint64_t i = 0; i < b->n; i++) {
+        if (o->stop && *o->stop) {
+            b->code = NELM_ERR_INTERRUPTED;
+            NELM_FAIL(&b->err, NELM_ERR_INTERRUPTED, "interrupted");
+            return;
+        }
+        nelm_patient *pt = &b->pt[i];
+        if (nelm_cohort_sample(&p->cohort, o->seed, b->first + i, pt, &b->err) != 0) {
+            b->code = b->err.code;
+            return;
+        }
+        b->bg[i] = nelm_background_death(m, o->seed, pt);
+        for (size_t s = 0; s < S; s++) {
+            nelm_outcome *out = &b->out[i * S + s];
+            nelm_simulate_stats(m, o->strategies[s], o->seed, pt, out, full ? traj : NULL,
+                                &b->stats);
+            if (!full)
+                continue;
+            if (b->nev + traj->n > b->capev) {
+                size_t cap = b->capev ? 2 * b->capev : 4096;
+                while (cap < b->nev + traj->n)
+                    cap *= 2;
+                ev_row *ne = realloc(b->ev, cap * sizeof *ne);
+                if (ne == NULL) {
+                    b->code = NELM_FAIL(&b->err, NELM_ERR_NOMEM, "out of memory (events)");
+                    return;
+                }
+                b->ev = ne;
+                b->capev = cap;
+            }
+            for (size_t k = 0; k < traj->n; k++) {
+                const nelm_event *ev = &traj->ev[k];
+                ev_row *r = &b->ev[b->nev++];
+                r->patient = b->first + i;
+                r->t = ev->t;
+                r->strategy = (uint8_t)s;
+                r->type = ev->type;
+                r->detail = ev->detail;
+                r->line = (uint8_t)ev->line;
+                r->instance = ev->instance == NELM_INSTANCE_NONE ? (uint8_t)p->nmodalities
+                                                                 : (uint8_t)ev->instance;
+            }
+            b->evcount[i * S + s] = (uint32_t)traj->n;
+        }
+    }
+}
+
+/* ---- output tables ---- */
+
+static const char *const sex_names[] = {"female", "male"};
+static const char *const grade_names[] = {"G1", "G2", "G3"};
+static const char *const cause_names[] = {"alive_at_horizon", "disease", "treatment", "toxicity",
+                                          "background"};
+
+typedef struct out_tables {
+    nelm_h5 *h;
+    nelm_h5_table *patients, *outcomes, *lines, *events;
+    const char *strategy_names[NELM_MAX_STRATEGIES];
+    const char *instance_names[NELM_MAX_INSTANCES + 1];
+    const char *event_names[NELM_NEVENTS];
+    const char *end_names[NELM_NENDS];
+    uint64_t nlines_rows, nevent_rows;
+    /* scratch columns for one block */
+    void *scratch[32];
+    size_t scratch_cap;
+} out_tables;
+
+static int
+scratch_reserve(out_tables *t, size_t rows, nelm_err *e)
+{
+    if (rows <= t->scratch_cap)
+        return 0;
+    for (size_t j = 0; j < 32; j++) {
+        void *nb = realloc(t->scratch[j], rows * 8);
+        if (nb == NULL)
+            return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (output columns)");
+        t->scratch[j] = nb;
+    }
+    t->scratch_cap = rows;
+    return 0;
+}
+
+#define COL_F64(j) ((double *)t->scratch[j])
+#define COL_U64(j) ((uint64_t *)t->scratch[j])
+#define COL_U32(j) ((uint32_t *)t->scratch[j])
+#define COL_U8(j) ((uint8_t *)t->scratch[j])
+
+static int
+tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_err *e)
+{
+    const nelm_params *p = m->p;
+    size_t S = o->nstrategies;
+    for (size_t s = 0; s < S; s++)
+        t->strategy_names[s] = p->strategies[o->strategies[s]].name;
+    for (size_t i = 0; i < p->nmodalities; i++)
+        t->instance_names[i] = p->modalities[i].name;
+    t->instance_names[p->nmodalities] = "none";
+    for (int k = 0; k < NELM_NEVENTS; k++)
+        t->event_names[k] = nelm_event_name((nelm_event_type)k);
+    for (int k = 0; k < NELM_NENDS; k++)
+        t->end_names[k] = nelm_line_end_name((nelm_line_end)k);
+    int ret;
+    const nelm_h5_col pcols[] = {
+        {"patient", NELM_H5_U64, NULL, "patient index (its random streams' key)", NULL, 0},
+        {"age", NELM_H5_F64, "years", "age at the decision point", NULL, 0},
+        {"sex", NELM_H5_ENUM8, NULL, NULL, sex_names, 2},
+        {"site", NELM_H5_ENUM8, NULL, "primary site", nelm_site_names, NELM_NSITES},
+        {"ki67", NELM_H5_F64, "%", "Ki-67 index", NULL, 0},
+        {"grade", NELM_H5_ENUM8, NULL, "WHO grade from Ki-67", grade_names, NELM_NGRADES},
+        {"burden", NELM_H5_ENUM8, NULL, "hepatic tumour burden", nelm_burden_names, NELM_NBURDENS},
+        {"frilling", NELM_H5_ENUM8, NULL, "Frilling pattern", nelm_frilling_names, NELM_NFRILLING},
+        {"extrahepatic", NELM_H5_BOOL, NULL, "extrahepatic disease at the start", NULL, 0},
+        {"functional", NELM_H5_BOOL, NULL, NULL, NULL, 0},
+        {"carcinoid_syndrome", NELM_H5_BOOL, NULL, NULL, NULL, 0},
+        {"sstr_positive", NELM_H5_BOOL, NULL, NULL, NULL, 0},
+        {"ecog", NELM_H5_U8, NULL, "ECOG performance status", NULL, 0},
+        {"primary_resected", NELM_H5_BOOL, NULL, NULL, NULL, 0},
+        {"background_death", NELM_H5_F64, "months",
+         "time of background death from the life table (inf: never), the same under every "
+         "strategy",
+         NULL, 0},
+    };
+    ret = nelm_h5_table_create(t->h, "patients", pcols, sizeof pcols / sizeof pcols[0],
+                               (size_t)o->block, "baseline attributes, one row per patient",
+                               &t->patients, e);
+    if (ret != 0)
+        return ret;
+    nelm_h5_col ocols[32];
+    size_t nc = 0;
+    ocols[nc++] = (nelm_h5_col){"patient", NELM_H5_U64, NULL, NULL, NULL, 0};
+    ocols[nc++] = (nelm_h5_col){"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S};
+    ocols[nc++] =
+        (nelm_h5_col){"os",     NELM_H5_F64,
+                      "months", "overall survival: to death, or to the horizon (censored)",
+                      NULL,     0};
+    ocols[nc++] = (nelm_h5_col){"cause",     NELM_H5_ENUM8,
+                                NULL,        "cause of death (alive_at_horizon: censored)",
+                                cause_names, NELM_NCAUSES};
+    ocols[nc++] = (nelm_h5_col){"lines", NELM_H5_U8, NULL, "lines started", NULL, 0};
+    ocols[nc++] = (nelm_h5_col){"pfs1",   NELM_H5_F64,
+                                "months", "PFS of the first line started (NaN: none started)",
+                                NULL,     0};
+    ocols[nc++] = (nelm_h5_col){"pfs1_event", NELM_H5_BOOL,
+                                NULL,         "the first line's PFS ended by progression or death",
+                                NULL,         0};
+    ocols[nc++] = (nelm_h5_col){
+        "bsc_start", NELM_H5_F64, "months", "start of best supportive care (NaN: never)", NULL, 0};
+    static char kind_col[NELM_NKINDS][32];
+    for (int k = 0; k < NELM_NKINDS; k++) {
+        snprintf(kind_col[k], sizeof kind_col[k], "received_%s", nelm_kind_names[k]);
+        ocols[nc++] = (nelm_h5_col){kind_col[k], NELM_H5_BOOL, NULL, NULL, NULL, 0};
+    }
+    ocols[nc++] = (nelm_h5_col){"instances", NELM_H5_U32,
+                                NULL,        "bit i set: instance i (see /instances/name) received",
+                                NULL,        0};
+    ocols[nc++] = (nelm_h5_col){"line_first", NELM_H5_U64,
+                                NULL,         "row of this patient-strategy's first line in /lines",
+                                NULL,         0};
+    if (o->traj == NELM_TRAJ_FULL) {
+        ocols[nc++] = (nelm_h5_col){
+            "event_first", NELM_H5_U64, NULL, "row of the first event in /events", NULL, 0};
+        ocols[nc++] = (nelm_h5_col){"event_count", NELM_H5_U32, NULL, "events in /events", NULL, 0};
+    }
+    ret = nelm_h5_table_create(t->h, "outcomes", ocols, nc, (size_t)o->block * S,
+                               "one row per patient and strategy, patient-major", &t->outcomes, e);
+    if (ret != 0)
+        return ret;
+    const nelm_h5_col lcols[] = {
+        {"patient", NELM_H5_U64, NULL, NULL, NULL, 0},
+        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
+        {"line", NELM_H5_U8, NULL, "order started (1: first line)", NULL, 0},
+        {"position", NELM_H5_U8, NULL, "position of the line in the strategy (1-based)", NULL, 0},
+        {"instance", NELM_H5_ENUM8, NULL, "modality instance", t->instance_names,
+         p->nmodalities + 1},
+        {"start", NELM_H5_F64, "months", NULL, NULL, 0},
+        {"end", NELM_H5_F64, "months", NULL, NULL, 0},
+        {"end_reason", NELM_H5_ENUM8, NULL, NULL, t->end_names, NELM_NENDS},
+        {"courses", NELM_H5_U8, NULL, "courses of the instance on this line", NULL, 0},
+        {"pfs", NELM_H5_F64, "months", "from the line's start to progression or death", NULL, 0},
+        {"pfs_event", NELM_H5_BOOL, NULL, "false: censored at the horizon", NULL, 0},
+    };
+    ret = nelm_h5_table_create(t->h, "lines", lcols, sizeof lcols / sizeof lcols[0], 65536,
+                               "one row per line started", &t->lines, e);
+    if (ret != 0 || o->traj != NELM_TRAJ_FULL)
+        return ret;
+    const nelm_h5_col ecols[] = {
+        {"patient", NELM_H5_U64, NULL, NULL, NULL, 0},
+        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
+        {"time", NELM_H5_F64, "months", "since the strategy's start", NULL, 0},
+        {"event", NELM_H5_ENUM8, NULL, NULL, t->event_names, NELM_NEVENTS},
+        {"detail", NELM_H5_U8, NULL,
+         "progression, recurrence, dropout: 0 hepatic, 1 extrahepatic; line_skipped: 0 "
+         "ineligible, 1 declined; death: the cause (as outcomes/cause); toxicity: 1 fatal",
+         NULL, 0},
+        {"instance", NELM_H5_ENUM8, NULL, NULL, t->instance_names, p->nmodalities + 1},
+        {"line", NELM_H5_U8, NULL, "position in the strategy (0: none)", NULL, 0},
+    };
+    return nelm_h5_table_create(t->h, "events", ecols, sizeof ecols / sizeof ecols[0], 65536,
+                                "every event of every patient and strategy, in patient-major "
+                                "order",
+                                &t->events, e);
+}
+
+static int
+tables_append_block(out_tables *t, const nelm_model *m, const nelm_run_opts *o, const block *b,
+                    nelm_err *e)
+{
+    size_t S = o->nstrategies;
+    size_t n = (size_t)b->n;
+    size_t nl = 0;
+    for (size_t k = 0; k < n * S; k++)
+        nl += b->out[k].nlines;
+    size_t need = n * S;
+    if (nl > need)
+        need = nl;
+    if (b->nev > need)
+        need = b->nev;
+    int ret = scratch_reserve(t, need, e);
+    if (ret != 0)
+        return ret;
+    (void)m;
+    /* patients */
+    for (size_t i = 0; i < n; i++) {
+        const nelm_patient *pt = &b->pt[i];
+        COL_U64(0)[i] = pt->index;
+        COL_F64(1)[i] = pt->age;
+        COL_U8(2)[i] = (uint8_t)pt->sex;
+        COL_U8(3)[i] = (uint8_t)pt->site;
+        COL_F64(4)[i] = pt->ki67;
+        COL_U8(5)[i] = (uint8_t)pt->grade;
+        COL_U8(6)[i] = (uint8_t)pt->burden;
+        COL_U8(7)[i] = (uint8_t)pt->frilling;
+        COL_U8(8)[i] = pt->extrahepatic;
+        COL_U8(9)[i] = pt->functional;
+        COL_U8(10)[i] = pt->syndrome;
+        COL_U8(11)[i] = pt->sstr;
+        COL_U8(12)[i] = (uint8_t)pt->ecog;
+        COL_U8(13)[i] = pt->primary_resected;
+        COL_F64(14)[i] = b->bg[i];
+    }
+    if ((ret = nelm_h5_append(t->patients, (const void *const *)t->scratch, n, e)) != 0)
+        return ret;
+    /* outcomes */
+    uint64_t line_row = t->nlines_rows, ev_row_at = t->nevent_rows;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t s = 0; s < S; s++, j++) {
+            const nelm_outcome *oc = &b->out[i * S + s];
+            size_t c = 0;
+            COL_U64(c++)[j] = b->first + i;
+            COL_U8(c++)[j] = (uint8_t)s;
+            COL_F64(c++)[j] = oc->os;
+            COL_U8(c++)[j] = oc->cause;
+            COL_U8(c++)[j] = oc->nlines;
+            COL_F64(c++)[j] = oc->nlines ? oc->line[0].pfs : NAN;
+            COL_U8(c++)[j] = oc->nlines ? oc->line[0].pfs_event : 0;
+            COL_F64(c++)[j] = oc->bsc_start >= 0 ? oc->bsc_start : NAN;
+            for (unsigned k = 0; k < NELM_NKINDS; k++)
+                COL_U8(c++)[j] = (oc->kinds & (1u << k)) != 0;
+            COL_U32(c++)[j] = oc->instances;
+            COL_U64(c++)[j] = line_row;
+            line_row += oc->nlines;
+            if (o->traj == NELM_TRAJ_FULL) {
+                COL_U64(c++)[j] = ev_row_at;
+                COL_U32(c++)[j] = b->evcount[i * S + s];
+                ev_row_at += b->evcount[i * S + s];
+            }
+        }
+    if ((ret = nelm_h5_append(t->outcomes, (const void *const *)t->scratch, n * S, e)) != 0)
+        return ret;
+    /* lines */
+    j = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t s = 0; s < S; s++) {
+            const nelm_outcome *oc = &b->out[i * S + s];
+            for (size_t k = 0; k < oc->nlines; k++, j++) {
+                const nelm_line_outcome *l = &oc->line[k];
+                COL_U64(0)[j] = b->first + i;
+                COL_U8(1)[j] = (uint8_t)s;
+                COL_U8(2)[j] = (uint8_t)(k + 1);
+                COL_U8(3)[j] = (uint8_t)l->number;
+                COL_U8(4)[j] = (uint8_t)l->instance;
+                COL_F64(5)[j] = l->start;
+                COL_F64(6)[j] = l->end_t;
+                COL_U8(7)[j] = l->end;
+                COL_U8(8)[j] = l->courses;
+                COL_F64(9)[j] = l->pfs;
+                COL_U8(10)[j] = l->pfs_event;
+            }
+        }
+    if ((ret = nelm_h5_append(t->lines, (const void *const *)t->scratch, j, e)) != 0)
+        return ret;
+    t->nlines_rows += j;
+    if (o->traj != NELM_TRAJ_FULL)
+        return 0;
+    for (size_t k = 0; k < b->nev; k++) {
+        const ev_row *r = &b->ev[k];
+        COL_U64(0)[k] = r->patient;
+        COL_U8(1)[k] = r->strategy;
+        COL_F64(2)[k] = r->t;
+        COL_U8(3)[k] = r->type;
+        COL_U8(4)[k] = r->detail;
+        COL_U8(5)[k] = r->instance;
+        COL_U8(6)[k] = r->line;
+    }
+    if ((ret = nelm_h5_append(t->events, (const void *const *)t->scratch, b->nev, e)) != 0)
+        return ret;
+    t->nevent_rows += b->nev;
+    return 0;
+}
+
+/* ---- summaries into the file ---- */
+
+static int
+write_summaries(out_tables *t, const nelm_model *m, const nelm_run_opts *o,
+                const nelm_run_result *r, nelm_err *e)
+{
+    const nelm_params *p = m->p;
+    size_t S = o->nstrategies;
+    /* per strategy: one row */
+    static const char *const fnames[] = {"median_os",        "median_os_lo",   "median_os_hi",
+                                         "mean_os",          "mean_os_se",     "rmst",
+                                         "rmst_se",          "os_12",          "os_12_lo",
+                                         "os_12_hi",         "os_36",          "os_36_lo",
+                                         "os_36_hi",         "os_60",          "os_60_lo",
+                                         "os_60_hi",         "os_120",         "os_120_lo",
+                                         "os_120_hi",        "median_pfs1",    "median_pfs1_lo",
+                                         "median_pfs1_hi",   "mean_lines",     "death_disease",
+                                         "death_treatment",  "death_toxicity", "death_background",
+                                         "alive_at_horizon", "diff_mean_os",   "diff_mean_os_se",
+                                         "diff_rmst",        "diff_rmst_se"};
+    enum { NF = sizeof fnames / sizeof fnames[0] };
+    nelm_h5_col cols[NF + 3 + NELM_NKINDS];
+    static char kind_share_col[NELM_NKINDS][32];
+    size_t nc = 0;
+    cols[nc++] = (nelm_h5_col){"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S};
+    cols[nc++] = (nelm_h5_col){"patients", NELM_H5_U64, NULL, NULL, NULL, 0};
+    cols[nc++] = (nelm_h5_col){"patients_pfs1", NELM_H5_U64, NULL, NULL, NULL, 0};
+    for (size_t f = 0; f < NF; f++)
+        cols[nc++] = (nelm_h5_col){
+            fnames[f],
+            NELM_H5_F64,
+            strncmp(fnames[f], "os_", 3) == 0 || strncmp(fnames[f], "death", 5) == 0 ||
+                    strncmp(fnames[f], "alive", 5) == 0 || strcmp(fnames[f], "mean_lines") == 0
+                ? NULL
+                : "months",
+            NULL,
+            NULL,
+            0};
+    for (int k = 0; k < NELM_NKINDS; k++) {
+        snprintf(kind_share_col[k], sizeof kind_share_col[k], "received_%s", nelm_kind_names[k]);
+        cols[nc++] = (nelm_h5_col){kind_share_col[k], NELM_H5_F64, "fraction", NULL, NULL, 0};
+    }
+    nelm_h5_table *tab = NULL;
+    int ret = nelm_h5_table_create(t->h, "summary/strategies", cols, nc, S,
+                                   "per strategy (DESIGN 8); months unless stated", &tab, e);
+    if (ret != 0)
+        return ret;
+    uint8_t sidx[NELM_MAX_STRATEGIES];
+    uint64_t npt[NELM_MAX_STRATEGIES], npfs[NELM_MAX_STRATEGIES];
+    double vals[NF + NELM_NKINDS][NELM_MAX_STRATEGIES];
+    for (size_t s = 0; s < S; s++) {
+        const nelm_summary *u = &r->sum[s];
+        sidx[s] = (uint8_t)s;
+        npt[s] = u->n;
+        npfs[s] = u->npfs1;
+        double v[NF] = {u->median_os,
+                        u->median_os_lo,
+                        u->median_os_hi,
+                        u->mean_os,
+                        u->mean_os_se,
+                        u->rmst,
+                        u->rmst_se,
+                        u->os_at[0],
+                        u->os_at_lo[0],
+                        u->os_at_hi[0],
+                        u->os_at[1],
+                        u->os_at_lo[1],
+                        u->os_at_hi[1],
+                        u->os_at[2],
+                        u->os_at_lo[2],
+                        u->os_at_hi[2],
+                        u->os_at[3],
+                        u->os_at_lo[3],
+                        u->os_at_hi[3],
+                        u->median_pfs1,
+                        u->median_pfs1_lo,
+                        u->median_pfs1_hi,
+                        u->mean_lines,
+                        u->cause_share[NELM_CAUSE_DISEASE],
+                        u->cause_share[NELM_CAUSE_TREATMENT],
+                        u->cause_share[NELM_CAUSE_TOXICITY],
+                        u->cause_share[NELM_CAUSE_BACKGROUND],
+                        u->cause_share[NELM_CAUSE_NONE],
+                        u->diff_mean_os,
+                        u->diff_mean_os_se,
+                        u->diff_rmst,
+                        u->diff_rmst_se};
+        for (size_t f = 0; f < NF; f++)
+            vals[f][s] = v[f];
+        for (int k = 0; k < NELM_NKINDS; k++)
+            vals[NF + (size_t)k][s] = u->kind_share[k];
+    }
+    const void *colp[NF + 3 + NELM_NKINDS];
+    colp[0] = sidx;
+    colp[1] = npt;
+    colp[2] = npfs;
+    for (size_t f = 0; f < NF + NELM_NKINDS; f++)
+        colp[3 + f] = vals[f];
+    if ((ret = nelm_h5_append(tab, colp, S, e)) != 0)
+        return ret;
+
+    /* instance shares: (strategy, instance, share) */
+    const nelm_h5_col icols[] = {
+        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
+        {"instance", NELM_H5_ENUM8, NULL, NULL, t->instance_names, p->nmodalities + 1},
+        {"share", NELM_H5_F64, "fraction", "received at least once", NULL, 0},
+    };
+    if ((ret = nelm_h5_table_create(
+             t->h, "summary/instance_share", icols, 3, S * (p->nmodalities ? p->nmodalities : 1),
+             "share of patients receiving each modality instance", &tab, e)) != 0)
+        return ret;
+    for (size_t s = 0; s < S; s++)
+        for (size_t i = 0; i < p->nmodalities; i++) {
+            uint8_t a = (uint8_t)s, b = (uint8_t)i;
+            double sh = r->sum[s].instance_share[i];
+            const void *c3[] = {&a, &b, &sh};
+            if ((ret = nelm_h5_append(tab, c3, 1, e)) != 0)
+                return ret;
+        }
+
+    /* PFS by line */
+    const nelm_h5_col pcols[] = {
+        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
+        {"line", NELM_H5_U8, NULL, "order started (1: first line)", NULL, 0},
+        {"patients", NELM_H5_U64, NULL, "who started it", NULL, 0},
+        {"median", NELM_H5_F64, "months", NULL, NULL, 0},
+        {"median_lo", NELM_H5_F64, "months", NULL, NULL, 0},
+        {"median_hi", NELM_H5_F64, "months", NULL, NULL, 0},
+    };
+    if ((ret = nelm_h5_table_create(t->h, "summary/pfs_by_line", pcols, 6, 64,
+                                    "PFS of each line from its start, among those who start it",
+                                    &tab, e)) != 0)
+        return ret;
+    for (size_t s = 0; s < S; s++)
+        for (size_t k = 0; k < r->sum[s].nlines_pfs; k++) {
+            uint8_t a = (uint8_t)s, ln = (uint8_t)(k + 1);
+            uint64_t n = r->sum[s].pfs_n[k];
+            const void *c6[] = {
+                &a, &ln, &n, &r->sum[s].pfs_median[k], &r->sum[s].pfs_lo[k], &r->sum[s].pfs_hi[k]};
+            if ((ret = nelm_h5_append(tab, c6, 1, e)) != 0)
+                return ret;
+        }
+
+    /* KM on the monthly grid */
+    const nelm_h5_col kcols[] = {
+        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
+        {"month", NELM_H5_U16, "months", NULL, NULL, 0},
+        {"surv", NELM_H5_F64, NULL, "Kaplan-Meier overall survival", NULL, 0},
+        {"lo", NELM_H5_F64, NULL, "95 % interval (log)", NULL, 0},
+        {"hi", NELM_H5_F64, NULL, NULL, NULL, 0},
+    };
+    if ((ret = nelm_h5_table_create(t->h, "summary/km", kcols, 5, NELM_KM_MONTHS_DEFAULT,
+                                    "overall survival on a monthly grid", &tab, e)) != 0)
+        return ret;
+    size_t G = NELM_KM_MONTHS_DEFAULT;
+    double *sv = malloc(3 * G * sizeof *sv);
+    uint8_t *sc = malloc(G);
+    uint16_t *mo = malloc(G * sizeof *mo);
+    if (!sv || !sc || !mo) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (KM grid)");
+        goto out;
+    }
+    for (size_t s = 0; s < S && ret == 0; s++) {
+        ret = nelm_summary_km_grid(&r->acc[s], G, sv, sv + G, sv + 2 * G, e);
+        for (size_t g = 0; g < G; g++) {
+            sc[g] = (uint8_t)s;
+            mo[g] = (uint16_t)g;
+        }
+        const void *c5[] = {sc, mo, sv, sv + G, sv + 2 * G};
+        if (ret == 0)
+            ret = nelm_h5_append(tab, c5, G, e);
+    }
+out:
+    free(sv);
+    free(sc);
+    free(mo);
+    return ret;
+}
+
+static int
+write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int threads, nelm_err *e)
+{
+    const nelm_params *p = m->p;
+    nelm_h5 *h = t->h;
+    char when[64];
+    time_t now_t = time(NULL);
+    struct tm tmv;
+    if (gmtime_r(&now_t, &tmv) == NULL ||
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
+        snprintf(when, sizeof when, "unknown");
+    static const char *const traj_names[] = {"none", "outcomes", "full"};
+    char comp[32];
+    if (o->deflate_level < 0)
+        snprintf(comp, sizeof comp, "none");
+    else
+        snprintf(comp, sizeof comp, "deflate:%d", o->deflate_level);
+    int ret;
+    if ((ret = nelm_h5_attr_str(h, "/", "format", "nelmsim run", e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "format_version", 1, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "nelmsim_version", NELM_VERSION, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "git_revision", NELM_GIT_REV, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "build_flags", NELM_BUILD_FLAGS, e)) ||
+        (ret =
+             nelm_h5_attr_str(h, "/", "command_line", o->command_line ? o->command_line : "", e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "model", o->model_name ? o->model_name : "", e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "seed", o->seed, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "created", when, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "threads", (uint64_t)threads, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "patients", o->npatients, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "block_size", o->block, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "trajectories", traj_names[o->traj], e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "compression", comp, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "frailty", p->disease.frailty_variance > 0 ? "on" : "off",
+                                e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "reference_strategy",
+                                p->strategies[o->strategies[o->reference]].name, e)) ||
+        (ret = nelm_h5_attr_f64(h, "/", "tau_months", o->tau, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "time_unit", "months", e)))
+        return ret;
+    /* the resolved parameters, which load back to the same model */
+    char *yaml = NULL;
+    size_t ylen = 0;
+    FILE *f = open_memstream(&yaml, &ylen);
+    if (f == NULL)
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (parameters)");
+    nelm_params_dump(f, p);
+    if (fclose(f) != 0) {
+        free(yaml);
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (parameters)");
+    }
+    ret = nelm_h5_string(h, "parameters", yaml,
+                         "the resolved parameters (YAML; nelmsim check loads them back)", e);
+    free(yaml);
+    if (ret != 0)
+        return ret;
+    const char *names[NELM_MAX_STRATEGIES], *descs[NELM_MAX_STRATEGIES];
+    for (size_t s = 0; s < o->nstrategies; s++) {
+        names[s] = p->strategies[o->strategies[s]].name;
+        descs[s] = p->strategies[o->strategies[s]].description;
+    }
+    const char *inames[NELM_MAX_INSTANCES], *ikinds[NELM_MAX_INSTANCES];
+    for (size_t i = 0; i < p->nmodalities; i++) {
+        inames[i] = p->modalities[i].name;
+        ikinds[i] = nelm_kind_names[p->modalities[i].kind];
+    }
+    if ((ret = nelm_h5_strings(h, "strategies/name", names, o->nstrategies,
+                               "the strategies simulated, in the order of the strategy enum", e)) ||
+        (ret = nelm_h5_strings(h, "strategies/description", descs, o->nstrategies, NULL, e)) ||
+        (ret = nelm_h5_strings(h, "instances/name", inames, p->nmodalities,
+                               "modality instances, in the order of the instance enum", e)) ||
+        (ret = nelm_h5_strings(h, "instances/kind", ikinds, p->nmodalities, NULL, e)))
+        return ret;
+    return 0;
+}
+
+/* ---- the driver ---- */
+
+static void
+progress(const nelm_run_opts *o, uint64_t done, double t0)
+{
+    double dt = now() - t0;
+    double rate = dt > 0 ? (double)done / dt : 0;
+    double left = rate > 0 ? (double)(o->npatients - done) / rate : 0;
+    int width = 30, fill = (int)((double)width * (double)done / (double)o->npatients);
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %.3g patients/s  %.0f s left ", fill,
+            "##############################", width - fill, "",
+            (int)(100.0 * (double)done / (double)o->npatients), rate, left);
+}
+
+void
+nelm_run_result_free(nelm_run_result *r)
+{
+    for (size_t s = 0; s < NELM_MAX_STRATEGIES; s++)
+        nelm_summary_acc_free(&r->acc[s]);
+}
+
+int
+nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_err *e)
+{
+    memset(r, 0, sizeof *r);
+    size_t S = o->nstrategies;
+    nelm_bug_assert(S > 0 && S <= NELM_MAX_STRATEGIES && o->reference < S && o->block > 0 &&
+                    o->block <= NELM_BLOCK_MAX && o->npatients > 0);
+    int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    r->threads = threads;
+    uint64_t nblocks = (o->npatients + o->block - 1) / o->block;
+    size_t W = (size_t)(2 * threads);
+    if (W > nblocks)
+        W = (size_t)nblocks;
+    bool full = o->traj == NELM_TRAJ_FULL;
+    bool tables = o->output != NULL && o->traj != NELM_TRAJ_NONE;
+    block *blk = calloc(W, sizeof *blk);
+    nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
+    out_tables t;
+    memset(&t, 0, sizeof t);
+    int ret = 0;
+    double t0 = now();
+    if (blk == NULL || (full && traj == NULL)) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks)");
+        goto out;
+    }
+    for (size_t w = 0; w < W; w++)
+        if (block_alloc(&blk[w], o->block, S, full) != 0) {
+            ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks of %llu patients)",
+                            (unsigned long long)o->block);
+            goto out;
+        }
+    for (size_t s = 0; s < S; s++)
+        if ((ret = nelm_summary_acc_init(&r->acc[s], (size_t)o->npatients, e)) != 0)
+            goto out;
+    if (o->output) {
+        nelm_h5_opts ho = {o->deflate_level, o->force};
+        if ((ret = nelm_h5_open(&t.h, o->output, &ho, e)) != 0)
+            goto out;
+        if ((ret = write_header(&t, m, o, threads, e)) != 0)
+            goto out;
+        if (tables && (ret = tables_create(&t, m, o, e)) != 0)
+            goto out;
+    }
+
+    for (uint64_t b0 = 0; b0 < nblocks; b0 += W) {
+        size_t nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
+        for (size_t w = 0; w < nw; w++) {
+            blk[w].first = (b0 + w) * o->block;
+            blk[w].n =
+                o->npatients - blk[w].first < o->block ? o->npatients - blk[w].first : o->block;
+            blk[w].code = 0;
+        }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (size_t w = 0; w < nw; w++)
+            simulate_block(m, o, &blk[w], full ? &traj[omp_get_thread_num()] : NULL);
+        /* errors: the lowest failing block first; an interruption last */
+        for (size_t w = 0; w < nw; w++)
+            if (blk[w].code != 0 && blk[w].code != NELM_ERR_INTERRUPTED) {
+                *e = blk[w].err;
+                ret = blk[w].code;
+                goto out;
+            }
+        for (size_t w = 0; w < nw; w++)
+            if (blk[w].code == NELM_ERR_INTERRUPTED) {
+                ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
+                goto out;
+            }
+        for (size_t w = 0; w < nw; w++) {
+            const block *b = &blk[w];
+            for (size_t k = 0; k < NELM_DIST_NFAMILIES; k++)
+                r->stats.family[k] += b->stats.family[k];
+            r->stats.uniforms += b->stats.uniforms;
+            r->stats.lifetable += b->stats.lifetable;
+            for (uint64_t i = 0; i < b->n; i++)
+                for (size_t s = 0; s < S; s++)
+                    if ((ret = nelm_summary_acc_add(&r->acc[s], &b->out[i * S + s], e)) != 0)
+                        goto out;
+            if (tables && (ret = tables_append_block(&t, m, o, b, e)) != 0)
+                goto out;
+        }
+        if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
+            goto out;
+        if (o->progress)
+            progress(o, blk[nw - 1].first + blk[nw - 1].n, t0);
+        if (o->stop && *o->stop) {
+            ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
+            goto out;
+        }
+    }
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    for (size_t s = 0; s < S; s++)
+        if ((ret = nelm_summary_compute(&r->acc[s], o->tau, &r->sum[s], e)) != 0)
+            goto out;
+    for (size_t s = 0; s < S; s++)
+        if ((ret = nelm_summary_paired(&r->acc[s], &r->acc[o->reference], &r->sum[s], e)) != 0)
+            goto out;
+    if (t.h) {
+        if ((ret = write_summaries(&t, m, o, r, e)) != 0)
+            goto out;
+        if (o->stop && *o->stop) {
+            ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        nelm_h5_bytes(t.h, &r->raw_bytes, &r->stored_bytes);
+        nelm_h5 *h = t.h;
+        t.h = NULL;
+        if ((ret = nelm_h5_close(h, threads, e)) != 0)
+            goto out;
+    }
+out:
+    if (ret != 0 && o->progress)
+        fputs("\n", stderr);
+    nelm_h5_abort(t.h);
+    for (size_t j = 0; j < 32; j++)
+        free(t.scratch[j]);
+    for (size_t w = 0; blk && w < W; w++)
+        block_free(&blk[w]);
+    free(blk);
+    free(traj);
+    r->seconds = now() - t0;
+    return ret;
+}

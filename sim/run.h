@@ -1,0 +1,69 @@
+/* run.h — the parallel driver (DESIGN §6, §7, §8): patients in fixed-size
+ * blocks, simulated by OpenMP threads, reduced and written in block order.
+ *
+ * Blocks hold `block` patients (a property of the run, never of the thread
+ * count). A wave of blocks is simulated in parallel into per-block buffers;
+ * then, from the calling thread and in block order, the outcomes go to the
+ * summary accumulators and the rows to the HDF5 tables, whose full chunks are
+ * compressed by the threads and written in order. Nothing depends on
+ * scheduling: every dataset and summary is bit-identical for any number of
+ * threads. Memory: the wave's buffers plus the accumulators' per-patient
+ * columns. An error inside a block is reported after the wave, the lowest
+ * failing block first. */
+#ifndef NELM_RUN_H
+#define NELM_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "error.h"
+#include "params.h"
+#include "summary.h"
+
+typedef enum nelm_traj_mode {
+    NELM_TRAJ_NONE = 0, /**< summaries only */
+    NELM_TRAJ_OUTCOMES, /**< + patients, per-patient outcomes, lines */
+    NELM_TRAJ_FULL,     /**< + every event */
+} nelm_traj_mode;
+
+#define NELM_BLOCK_DEFAULT 4096
+#define NELM_BLOCK_MAX 1048576
+#define NELM_KM_MONTHS_DEFAULT 241 /**< KM grid 0..240 months */
+
+typedef struct nelm_run_opts {
+    uint64_t seed;
+    uint64_t npatients;
+    size_t nstrategies;
+    size_t strategies[NELM_MAX_STRATEGIES]; /**< indices into p->strategies */
+    size_t reference;                       /**< index into strategies[] */
+    double tau;                             /**< RMST horizon, months */
+    int threads;                            /**< 0: OpenMP's default */
+    uint64_t block;                         /**< patients per block */
+    const char *output;                     /**< HDF5 file, or NULL */
+    nelm_traj_mode traj;
+    int deflate_level; /**< < 0: no compression */
+    bool force;        /**< replace an existing output */
+    bool progress;     /**< progress bar on stderr */
+    const char *command_line;
+    const char *model_name;
+    volatile sig_atomic_t *stop; /**< set by a signal handler: stop cleanly */
+} nelm_run_opts;
+
+typedef struct nelm_run_result {
+    nelm_summary_acc acc[NELM_MAX_STRATEGIES];
+    nelm_summary sum[NELM_MAX_STRATEGIES];
+    nelm_draw_stats stats;            /**< draws made, all strategies */
+    double seconds;                   /**< wall time of the simulation and output */
+    uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
+    int threads;                      /**< threads used */
+} nelm_run_result;
+
+/** Run; r is initialised here (free with nelm_run_result_free, always safe
+ *  after the call). On NELM_ERR_INTERRUPTED no output file is left. */
+int nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_err *e);
+void nelm_run_result_free(nelm_run_result *r);
+
+#endif
