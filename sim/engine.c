@@ -473,22 +473,55 @@ nelm_simulate(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_pa
 }
 
 void
+nelm_patient_prepare(const nelm_model *m, uint64_t seed, const nelm_patient *pt,
+                     nelm_patient_pre *pre, nelm_draw_stats *stats)
+{
+    pre->background_death = nelm_background_death(m, seed, pt);
+    pre->frailty = frailty(m, seed, pt);
+    if (stats) {
+        stats->lifetable++;
+        if (m->p->disease.frailty_variance > 0)
+            stats->family[NELM_DIST_GAMMA]++;
+    }
+}
+
+void
 nelm_simulate_stats(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
                     nelm_outcome *out, nelm_trajectory *traj, nelm_draw_stats *stats)
+{
+    nelm_patient_pre pre;
+    nelm_patient_prepare(m, seed, pt, &pre, stats);
+    nelm_simulate_pre(m, strategy, seed, pt, &pre, out, traj, stats);
+}
+
+void
+nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
+                  const nelm_patient_pre *pre, nelm_outcome *out, nelm_trajectory *traj,
+                  nelm_draw_stats *stats)
 {
     const nelm_params *p = m->p;
     nelm_bug_assert(strategy < p->nstrategies);
     sim x;
-    memset(&x, 0, sizeof x);
+    /* no memset of the whole state: the pending-onset list is large and
+     * only its count matters; last_controlled[i] is read only once uses[i] > 0 */
+    memset(x.s.uses, 0, sizeof x.s.uses);
+    x.s.liver_damage = false;
+    x.s.controlled_since = 0;
     x.p = p;
     x.st = &p->strategies[strategy];
     x.out = out;
     x.traj = traj;
+    x.line_no = 0;
+    x.nopen = 0;
+    x.nonsets = 0;
+    x.done = false;
     memset(out, 0, sizeof *out);
     out->bsc_start = -1;
     if (traj)
         traj->n = 0;
     x.base.prefix = nelm_rng_key_prefix(seed, pt->index);
+    x.base.instance = 0;
+    x.base.occurrence = 0;
     x.base.stats = stats;
     x.s.pt = pt;
     x.s.extrahepatic = pt->extrahepatic;
@@ -496,16 +529,11 @@ nelm_simulate_stats(const nelm_model *m, size_t strategy, uint64_t seed, const n
     x.s.kinds_received = pt->prior;
     x.s.prior_lines = pt->entry_line - 1;
     x.s.backbone_hr = 1.0;
-    x.s.frailty = frailty(m, seed, pt);
+    x.s.frailty = pre->frailty;
     advance(&x, 0.0);
     x.late_onset = INFINITY;
     x.late_death = INFINITY;
-    x.t_bg = nelm_background_death(m, seed, pt);
-    if (stats) {
-        stats->lifetable++;
-        if (m->p->disease.frailty_variance > 0)
-            stats->family[NELM_DIST_GAMMA]++;
-    }
+    x.t_bg = pre->background_death;
     x.t_h = (p->horizon.age - pt->age) * 12.0;
     if (p->horizon.months < x.t_h)
         x.t_h = p->horizon.months;

@@ -121,6 +121,22 @@ void nelm_simulate_stats(const nelm_model *m, size_t strategy, uint64_t seed,
                          const nelm_patient *pt, nelm_outcome *out, nelm_trajectory *traj,
                          nelm_draw_stats *stats);
 
+/** What is drawn once per patient and shared by every strategy. */
+typedef struct nelm_patient_pre {
+    double background_death; /**< months from the start; +inf: never */
+    double frailty;          /**< 1 when frailty is off */
+} nelm_patient_pre;
+
+/** Draw a patient's once-per-patient values (counted in stats if not NULL). */
+void nelm_patient_prepare(const nelm_model *m, uint64_t seed, const nelm_patient *pt,
+                          nelm_patient_pre *pre, nelm_draw_stats *stats);
+/** nelm_simulate_stats with the once-per-patient values already drawn by
+ *  nelm_patient_prepare (the driver draws them once for all strategies):
+ *  the result is identical. */
+void nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nelm_patient *pt,
+                       const nelm_patient_pre *pre, nelm_outcome *out, nelm_trajectory *traj,
+                       nelm_draw_stats *stats);
+
 /** Background death time (months from the start; +inf: never) of a patient,
  *  drawn once: the same under every strategy. */
 double nelm_background_death(const nelm_model *m, uint64_t seed, const nelm_patient *pt);

@@ -910,6 +910,34 @@ compress_chunk(h5_chunk *c, int level)
     c->raw = NULL;
 }
 
+size_t
+nelm_h5_deflate_bound(size_t nbytes)
+{
+    return (size_t)compressBound((uLong)nbytes);
+}
+
+int
+nelm_h5_deflate(const void *raw, size_t nbytes, size_t esize, int level, void *out,
+                size_t outcap, size_t *outlen)
+{
+    unsigned char *shuffled = NULL;
+    const unsigned char *src = raw;
+    size_t nelem = esize ? nbytes / esize : 0;
+    if (esize > 1 && nelem > 1) {
+        if ((shuffled = malloc(nbytes)) == NULL)
+            return NELM_ERR_NOMEM;
+        shuffle_bytes(shuffled, raw, nelem, esize);
+        src = shuffled;
+    }
+    uLongf len = (uLongf)outcap;
+    int z = compress2(out, &len, src, (uLong)nbytes, level);
+    free(shuffled);
+    if (z != Z_OK)
+        return NELM_ERR_IO;
+    *outlen = (size_t)len;
+    return 0;
+}
+
 /* Grow the extent to cover the chunk and write it. */
 static int
 write_chunk(nelm_h5 *h, h5_chunk *c, nelm_err *e)

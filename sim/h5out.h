@@ -99,6 +99,14 @@ int nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e);
 /** Give up: close and remove the temporary file; frees h. NULL is fine. */
 void nelm_h5_abort(nelm_h5 *h);
 
+/** Shuffle (element size esize) and deflate nbytes of raw data at level, as
+ *  the writer does for each chunk, into out (outcap bytes, at least
+ *  nelm_h5_deflate_bound(nbytes)); *outlen the compressed size. Thread-safe.
+ *  For measuring the compressor (bench). */
+size_t nelm_h5_deflate_bound(size_t nbytes);
+int nelm_h5_deflate(const void *raw, size_t nbytes, size_t esize, int level, void *out,
+                    size_t outcap, size_t *outlen);
+
 /** Bytes handed to the writer (table columns, raw) and written to the file
  *  (chunks, after compression; partial last chunks only at close). */
 void nelm_h5_bytes(const nelm_h5 *h, uint64_t *raw, uint64_t *stored);

@@ -214,9 +214,12 @@ enum {
 #define NELM_INSTANCE_NONE 0xffffu
 
 /** Draws made, by kind (for the benchmark's floor, DESIGN §10): bare
- *  uniforms (Bernoulli choices, uniform times) and inversions per family. */
+ *  uniforms (Bernoulli choices, uniform times), the baseline attributes'
+ *  uniforms (one per attribute and candidate; counted by the driver),
+ *  inversions per family and life-table deaths. */
 typedef struct nelm_draw_stats {
     uint64_t uniforms;
+    uint64_t baseline;
     uint64_t family[NELM_DIST_NFAMILIES];
     uint64_t lifetable;
 } nelm_draw_stats;

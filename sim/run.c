@@ -31,7 +31,8 @@ typedef struct block {
     ev_row *ev;
     size_t nev, capev;
     nelm_draw_stats stats;
-    int code; /**< 0, or the error of this block */
+    nelm_summary_acc acc[NELM_MAX_STRATEGIES]; /**< this block's outcomes, per strategy */
+    int code;                                  /**< 0, or the error of this block */
     nelm_err err;
 } block;
 
@@ -51,6 +52,8 @@ block_free(block *b)
     free(b->out);
     free(b->evcount);
     free(b->ev);
+    for (size_t s = 0; s < NELM_MAX_STRATEGIES; s++)
+        nelm_summary_acc_free(&b->acc[s]);
     memset(b, 0, sizeof *b);
 }
 
@@ -64,6 +67,10 @@ block_alloc(block *b, uint64_t cap, size_t S, bool full)
     b->evcount = full ? malloc(cap * S * sizeof *b->evcount) : NULL;
     if (!b->pt || !b->bg || !b->out || (full && !b->evcount))
         return NELM_ERR_NOMEM;
+    nelm_err e = {0};
+    for (size_t s = 0; s < S; s++)
+        if (nelm_summary_acc_init(&b->acc[s], (size_t)cap, &e) != 0)
+            return NELM_ERR_NOMEM;
     return 0;
 }
 
@@ -76,6 +83,8 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
     bool full = o->traj == NELM_TRAJ_FULL;
     b->nev = 0;
     memset(&b->stats, 0, sizeof b->stats);
+    for (size_t s = 0; s < S; s++)
+        nelm_summary_acc_reset(&b->acc[s]);
     for (uint64_t i = 0; i < b->n; i++) {
         if (o->stop && *o->stop) {
             b->code = NELM_ERR_INTERRUPTED;
@@ -87,11 +96,18 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
             b->code = b->err.code;
             return;
         }
-        b->bg[i] = nelm_background_death(m, o->seed, pt);
+        b->stats.baseline += (uint64_t)NELM_NATTRS * (pt->tries ? pt->tries : 1);
+        nelm_patient_pre pre;
+        nelm_patient_prepare(m, o->seed, pt, &pre, &b->stats);
+        b->bg[i] = pre.background_death;
         for (size_t s = 0; s < S; s++) {
             nelm_outcome *out = &b->out[i * S + s];
-            nelm_simulate_stats(m, o->strategies[s], o->seed, pt, out, full ? traj : NULL,
-                                &b->stats);
+            nelm_simulate_pre(m, o->strategies[s], o->seed, pt, &pre, out, full ? traj : NULL,
+                              &b->stats);
+            if (nelm_summary_acc_add(&b->acc[s], out, &b->err) != 0) {
+                b->code = b->err.code;
+                return;
+            }
             if (!full)
                 continue;
             if (b->nev + traj->n > b->capev) {
@@ -730,16 +746,31 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
                 goto out;
             }
+        /* each strategy's accumulator takes the blocks' outcomes in block
+         * order; the strategies are independent, so one per thread */
+        {
+            int codes[NELM_MAX_STRATEGIES] = {0};
+            nelm_err errs[NELM_MAX_STRATEGIES];
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+            for (size_t s = 0; s < S; s++) {
+                memset(&errs[s], 0, sizeof errs[s]);
+                for (size_t w = 0; w < nw && codes[s] == 0; w++)
+                    codes[s] = nelm_summary_acc_append(&r->acc[s], &blk[w].acc[s], &errs[s]);
+            }
+            for (size_t s = 0; s < S; s++)
+                if (codes[s] != 0) {
+                    *e = errs[s];
+                    ret = codes[s];
+                    goto out;
+                }
+        }
         for (size_t w = 0; w < nw; w++) {
             const block *b = &blk[w];
             for (size_t k = 0; k < NELM_DIST_NFAMILIES; k++)
                 r->stats.family[k] += b->stats.family[k];
             r->stats.uniforms += b->stats.uniforms;
+            r->stats.baseline += b->stats.baseline;
             r->stats.lifetable += b->stats.lifetable;
-            for (uint64_t i = 0; i < b->n; i++)
-                for (size_t s = 0; s < S; s++)
-                    if ((ret = nelm_summary_acc_add(&r->acc[s], &b->out[i * S + s], e)) != 0)
-                        goto out;
             if (tables && (ret = tables_append_block(&t, m, o, b, e)) != 0)
                 goto out;
         }
@@ -754,12 +785,27 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     }
     if (o->progress)
         fputs("\r\033[K", stderr);
-    for (size_t s = 0; s < S; s++)
-        if ((ret = nelm_summary_compute(&r->acc[s], o->tau, &r->sum[s], e)) != 0)
-            goto out;
-    for (size_t s = 0; s < S; s++)
-        if ((ret = nelm_summary_paired(&r->acc[s], &r->acc[o->reference], &r->sum[s], e)) != 0)
-            goto out;
+    r->sim_seconds = now() - t0;
+    /* the strategies' summaries are independent: one per thread, each
+     * deterministic, errors reported in strategy order */
+    {
+        int codes[NELM_MAX_STRATEGIES] = {0};
+        nelm_err errs[NELM_MAX_STRATEGIES];
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (size_t s = 0; s < S; s++) {
+            memset(&errs[s], 0, sizeof errs[s]);
+            codes[s] = nelm_summary_compute(&r->acc[s], o->tau, &r->sum[s], &errs[s]);
+            if (codes[s] == 0)
+                codes[s] =
+                    nelm_summary_paired(&r->acc[s], &r->acc[o->reference], &r->sum[s], &errs[s]);
+        }
+        for (size_t s = 0; s < S; s++)
+            if (codes[s] != 0) {
+                *e = errs[s];
+                ret = codes[s];
+                goto out;
+            }
+    }
     if (t.h) {
         if ((ret = write_summaries(&t, m, o, r, e)) != 0)
             goto out;

@@ -56,7 +56,8 @@ typedef struct nelm_run_result {
     nelm_summary_acc acc[NELM_MAX_STRATEGIES];
     nelm_summary sum[NELM_MAX_STRATEGIES];
     nelm_draw_stats stats;            /**< draws made, all strategies */
-    double seconds;                   /**< wall time of the simulation and output */
+    double seconds;                   /**< wall time of the whole run */
+    double sim_seconds;               /**< of which simulating, reducing and writing the blocks */
     uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
     int threads;                      /**< threads used */
 } nelm_run_result;

@@ -49,16 +49,59 @@ typedef struct km_obs {
     uint8_t ev; /* 0 or 1 */
 } km_obs;
 
-/* By time; at equal times events (1) before censorings (0). */
+/* Sort by time, events (1) before censorings (0) at equal times: a stable
+ * LSD radix sort, first on the event flag, then on the 8 bytes of the time's
+ * bit pattern (times are finite and >= 0, stored with -0 made +0, so the
+ * patterns order as the values). O(n), unlike qsort's comparisons that
+ * dominated the summaries of large runs. */
 static int
-km_obs_cmp(const void *pa, const void *pb)
+km_sort(km_obs *obs, size_t n)
 {
-    const km_obs *a = pa, *b = pb;
-    if (a->t < b->t)
+    km_obs *tmp = malloc(n * sizeof *tmp);
+    if (tmp == NULL)
         return -1;
-    if (a->t > b->t)
-        return 1;
-    return (int)b->ev - (int)a->ev;
+    km_obs *src = obs, *dst = tmp;
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++)
+        ne += src[i].ev;
+    size_t pe = 0, pc = ne;
+    for (size_t i = 0; i < n; i++)
+        dst[src[i].ev ? pe++ : pc++] = src[i];
+    km_obs *sw = src;
+    src = dst;
+    dst = sw;
+    for (unsigned byte = 0; byte < 8; byte++) {
+        size_t count[256] = {0};
+        unsigned shift = 8 * byte;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t b;
+            memcpy(&b, &src[i].t, sizeof b);
+            count[(b >> shift) & 255u]++;
+        }
+        bool one = false;
+        for (size_t k = 0; k < 256; k++)
+            one = one || count[k] == n;
+        if (one)
+            continue; /* every key has this byte: the order stands */
+        size_t pos = 0;
+        for (size_t k = 0; k < 256; k++) {
+            size_t c = count[k];
+            count[k] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t b;
+            memcpy(&b, &src[i].t, sizeof b);
+            dst[count[(b >> shift) & 255u]++] = src[i];
+        }
+        sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != obs)
+        memcpy(obs, src, n * sizeof *obs);
+    free(tmp);
+    return 0;
 }
 
 void
@@ -99,10 +142,13 @@ nelm_km_fit(nelm_km *km, const double *time, const uint8_t *event, size_t n, nel
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        obs[i].t = time[i];
+        obs[i].t = time[i] + 0.0; /* -0 becomes +0 */
         obs[i].ev = event[i] != 0;
     }
-    qsort(obs, n, sizeof *obs, km_obs_cmp);
+    if (km_sort(obs, n) != 0) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "Kaplan-Meier: out of memory for %zu observations", n);
+        goto out;
+    }
 
     size_t ndist = 1;
     for (size_t i = 1; i < n; i++)
@@ -395,6 +441,82 @@ line_reserve(nelm_summary_acc *a, size_t k, nelm_err *e)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: out of memory for %zu patients on line %zu",
                          ncap, k + 1);
     a->cap_line[k] = ncap;
+    return 0;
+}
+
+/* Room for `more` patients (one capacity serves os and pfs1). */
+static int
+acc_reserve(nelm_summary_acc *a, size_t more, nelm_err *e)
+{
+    if (a->cap == 0) {
+        int ret = nelm_summary_acc_init(a, more ? more : 1, e);
+        if (ret != 0)
+            return ret;
+    }
+    while (a->cap - a->n < more) {
+        int ret = acc_grow(a, e);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+void
+nelm_summary_acc_reset(nelm_summary_acc *a)
+{
+    a->n = 0;
+    a->npfs1 = 0;
+    for (size_t k = 0; k < NELM_MAX_LINES; k++)
+        a->npfs_line[k] = 0;
+    a->sum_os = a->sum_os2 = a->sum_lines = 0;
+    memset(a->kind_count, 0, sizeof a->kind_count);
+    memset(a->instance_count, 0, sizeof a->instance_count);
+    memset(a->cause_count, 0, sizeof a->cause_count);
+}
+
+int
+nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err *e)
+{
+    int ret = acc_reserve(a, b->n, e);
+    for (size_t k = 0; ret == 0 && k < NELM_MAX_LINES; k++)
+        while (ret == 0 && a->cap_line[k] - a->npfs_line[k] < b->npfs_line[k]) {
+            size_t keep = a->npfs_line[k];
+            a->npfs_line[k] = a->cap_line[k]; /* line_reserve grows when full */
+            ret = line_reserve(a, k, e);
+            a->npfs_line[k] = keep;
+        }
+    if (ret != 0)
+        return ret;
+    if (b->n) {
+        memcpy(a->os + a->n, b->os, b->n * sizeof *a->os);
+        memcpy(a->os_event + a->n, b->os_event, b->n * sizeof *a->os_event);
+    }
+    if (b->npfs1) {
+        memcpy(a->pfs1 + a->npfs1, b->pfs1, b->npfs1 * sizeof *a->pfs1);
+        memcpy(a->pfs1_event + a->npfs1, b->pfs1_event, b->npfs1 * sizeof *a->pfs1_event);
+    }
+    for (size_t k = 0; k < NELM_MAX_LINES; k++)
+        if (b->npfs_line[k]) {
+            memcpy(a->pfs_line[k] + a->npfs_line[k], b->pfs_line[k],
+                   b->npfs_line[k] * sizeof *a->pfs_line[k]);
+            memcpy(a->pfs_line_event[k] + a->npfs_line[k], b->pfs_line_event[k],
+                   b->npfs_line[k] * sizeof *a->pfs_line_event[k]);
+            a->npfs_line[k] += b->npfs_line[k];
+        }
+    /* the sums as if each patient had been added here, in order */
+    for (size_t i = 0; i < b->n; i++) {
+        a->sum_os += b->os[i];
+        a->sum_os2 += b->os[i] * b->os[i];
+    }
+    a->n += b->n;
+    a->npfs1 += b->npfs1;
+    a->sum_lines += b->sum_lines;
+    for (size_t k = 0; k < NELM_NKINDS; k++)
+        a->kind_count[k] += b->kind_count[k];
+    for (size_t k = 0; k < NELM_MAX_INSTANCES; k++)
+        a->instance_count[k] += b->instance_count[k];
+    for (size_t k = 0; k < NELM_NCAUSES; k++)
+        a->cause_count[k] += b->cause_count[k];
     return 0;
 }
 

@@ -71,6 +71,12 @@ typedef struct nelm_summary_acc {
 int nelm_summary_acc_init(nelm_summary_acc *a, size_t cap, nelm_err *e);
 int nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e);
 void nelm_summary_acc_free(nelm_summary_acc *a);
+/** Empty a (keeping its memory). */
+void nelm_summary_acc_reset(nelm_summary_acc *a);
+/** Append b's patients after a's, as if each had been added to a in order
+ *  (the sums too): the parallel driver accumulates per block, then appends
+ *  the blocks in order. */
+int nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err *e);
 
 typedef struct nelm_summary {
     size_t n;

@@ -1,0 +1,394 @@
+/* bench_run.c — the run benchmark of DESIGN §10 on the built-in default model:
+ * the floor, outcomes-only and full-trajectory throughput, the I/O bound,
+ * thread scaling and peak memory. Rates are patient-strategy trajectories
+ * per second.
+ *
+ *   build/bench/bench_run [--json] [--patients N] [--quick]
+ *
+ *   floor          per patient-strategy the draws the engine counted while
+ *                  running the model (bare uniforms, each family's
+ *                  inversions, life-table deaths), replayed through the same
+ *                  keyed generators and inversion code, and nothing else
+ *   outcomes_rate  nelm_run, summaries only, one thread
+ *   full_rate      nelm_run with every event written to HDF5 (deflate:4 with
+ *                  shuffle), all threads, on the file system of $TMPDIR
+ *   io_bound_rate  the slower of the disk (sequential write + fsync
+ *                  bandwidth / stored bytes per trajectory) and the
+ *                  compressor (shuffle + deflate:4 of the run's own table
+ *                  columns read back from its file, in the file's chunks,
+ *                  all threads / raw bytes per trajectory)
+ *   efficiency     outcomes rate on all threads / (threads x one-thread rate)
+ *   peak RSS       of `nelmsim run -n N --trajectories none` child processes
+ */
+#define _DEFAULT_SOURCE /* wait4 */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+#include "build_info.h"
+#include "engine.h"
+#include "h5out.h"
+#include "lifetable.h"
+#include "params.h"
+#include "run.h"
+
+static nelm_params P;
+
+static int
+run_once(const nelm_model *m, uint64_t n, int threads, nelm_traj_mode traj, const char *out,
+         nelm_run_result *r)
+{
+    nelm_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 1;
+    o.npatients = n;
+    o.nstrategies = P.nstrategies;
+    for (size_t s = 0; s < P.nstrategies; s++)
+        o.strategies[s] = s;
+    o.tau = 120;
+    o.threads = threads;
+    o.block = NELM_BLOCK_DEFAULT;
+    o.output = out;
+    o.traj = traj;
+    o.deflate_level = 4;
+    o.force = true;
+    o.command_line = "bench_run";
+    nelm_err e = {0};
+    if (nelm_run(m, &o, r, &e) != 0) {
+        fprintf(stderr, "bench_run: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* a dist of each family the model uses (for the floor's replay) */
+static const nelm_dist *
+dist_of_family(int f)
+{
+    const nelm_disease_params *d = &P.disease;
+    if ((int)d->death_controlled.family == f)
+        return &d->death_controlled;
+    if ((int)d->death_progressed.family == f)
+        return &d->death_progressed;
+    for (size_t i = 0; i < P.nmodalities; i++) {
+        const nelm_modality *m = &P.modalities[i];
+        const nelm_dist *c[] = {&m->ttp,
+                                &m->toxicity,
+                                &m->transplant.wait,
+                                &m->transplant.wait_progression,
+                                &m->prrt.late_onset,
+                                &m->prrt.late_death};
+        for (size_t k = 0; k < sizeof c / sizeof c[0]; k++)
+            if ((int)c[k]->family == f && c[k]->per_month > 0)
+                return c[k];
+    }
+    return NULL;
+}
+
+/* seconds to replay the counted draws */
+static double
+floor_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
+{
+    double t0 = bench_now();
+    uint64_t key = nelm_rng_key_prefix(1, 0);
+    nelm_rng r;
+    double acc = 0;
+    for (uint64_t i = 0; i < st->uniforms + st->baseline; i++) {
+        nelm_rng_keyed_tail(&r, key, NELM_STREAM_LINE, (uint32_t)(i & 15), (uint32_t)(i >> 4), 1);
+        acc += nelm_rng_uniform_pos(&r);
+    }
+    nelm_mod mod = {0.0, 1.0, 1.3};
+    for (int f = 0; f < NELM_DIST_NFAMILIES; f++) {
+        const nelm_dist *d = dist_of_family(f);
+        if (st->family[f] == 0 || d == NULL)
+            continue;
+        for (uint64_t i = 0; i < st->family[f]; i++) {
+            nelm_rng_keyed_tail(&r, key, NELM_STREAM_LINE, (uint32_t)(i & 15), (uint32_t)(i >> 4),
+                                2);
+            double t = 0;
+            if (nelm_dist_draw(d, &mod, nelm_rng_uniform_pos(&r), &t))
+                acc += t;
+        }
+    }
+    for (uint64_t i = 0; i < st->lifetable; i++) {
+        nelm_rng_keyed_tail(&r, key, NELM_STREAM_BACKGROUND, 0, (uint32_t)i, 0);
+        acc += nelm_lifetable_death_age(&m->lt, (nelm_sex)(i & 1), 60.0, nelm_rng_uniform_pos(&r));
+    }
+    *sink += acc;
+    return bench_now() - t0;
+}
+
+/* sequential write bandwidth with fsync, bytes/s */
+static double
+disk_bandwidth(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/nelm-bench-disk.%d", dir, (int)getpid());
+    size_t chunk = 1u << 22, total = (size_t)1 << 30;
+    char *buf = malloc(chunk);
+    if (buf == NULL)
+        return 0;
+    for (size_t i = 0; i < chunk; i++)
+        buf[i] = (char)(i * 2654435761u >> 13);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        free(buf);
+        return 0;
+    }
+    double t0 = bench_now();
+    size_t done = 0;
+    while (done < total) {
+        ssize_t w = write(fd, buf, chunk);
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    fsync(fd);
+    double dt = bench_now() - t0;
+    close(fd);
+    unlink(path);
+    free(buf);
+    return dt > 0 ? (double)done / dt : 0;
+}
+
+/* the run's own columns, read back from its file, cut into the file's chunks */
+typedef struct job {
+    const unsigned char *raw;
+    size_t nbytes, esize;
+} job;
+
+typedef struct jobs {
+    job *v;
+    size_t n, cap;
+    unsigned char *bufs[256];
+    size_t nbufs;
+} jobs;
+
+static herr_t
+collect(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    jobs *J = data;
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    if (d < 0)
+        return 0;
+    hid_t ft = H5Dget_type(d), mt = H5Tget_native_type(ft, H5T_DIR_ASCEND), sp = H5Dget_space(d),
+          pl = H5Dget_create_plist(d);
+    hsize_t dims[1] = {0}, chunk[1] = {0};
+    size_t es = H5Tget_size(mt);
+    if (H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, dims, NULL) == 1 &&
+        H5Pget_layout(pl) == H5D_CHUNKED && H5Pget_chunk(pl, 1, chunk) == 1 && dims[0] > 0 &&
+        J->nbufs < 256) {
+        unsigned char *buf = malloc((size_t)dims[0] * es);
+        if (buf && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) {
+            J->bufs[J->nbufs++] = buf;
+            for (hsize_t off = 0; off < dims[0]; off += chunk[0]) {
+                hsize_t rows = dims[0] - off < chunk[0] ? dims[0] - off : chunk[0];
+                if (J->n == J->cap) {
+                    J->cap = J->cap ? 2 * J->cap : 256;
+                    J->v = realloc(J->v, J->cap * sizeof *J->v);
+                }
+                J->v[J->n++] = (job){buf + off * es, (size_t)rows * es, es};
+            }
+        } else {
+            free(buf);
+        }
+    }
+    H5Pclose(pl);
+    H5Sclose(sp);
+    H5Tclose(mt);
+    H5Tclose(ft);
+    H5Dclose(d);
+    return 0;
+}
+
+/* bytes/s of shuffle + deflate:4 over the file's table columns, all threads */
+static double
+compressor_bandwidth(const char *file, int threads)
+{
+    jobs J;
+    memset(&J, 0, sizeof J);
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return 0;
+    const char *groups[] = {"patients", "outcomes", "lines", "events"};
+    for (size_t g = 0; g < 4; g++) {
+        hid_t gid = H5Gopen2(f, groups[g], H5P_DEFAULT);
+        if (gid < 0)
+            continue;
+        H5Literate(gid, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, collect, &J);
+        H5Gclose(gid);
+    }
+    H5Fclose(f);
+    double total = 0;
+    for (size_t i = 0; i < J.n; i++)
+        total += (double)J.v[i].nbytes;
+    int bad = 0;
+    double t0 = bench_now();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : bad)
+    for (size_t i = 0; i < J.n; i++) {
+        size_t cap = nelm_h5_deflate_bound(J.v[i].nbytes), len = 0;
+        void *out = malloc(cap);
+        bad += out == NULL ||
+               nelm_h5_deflate(J.v[i].raw, J.v[i].nbytes, J.v[i].esize, 4, out, cap, &len) != 0;
+        free(out);
+    }
+    double dt = bench_now() - t0;
+    for (size_t i = 0; i < J.nbufs; i++)
+        free(J.bufs[i]);
+    free(J.v);
+    return bad || dt <= 0 ? 0 : total / dt;
+}
+
+/* peak RSS (MiB) of a child `nelmsim run -n N --trajectories none` */
+static double
+child_rss(const char *nelmsim, uint64_t n)
+{
+    char ns[32];
+    snprintf(ns, sizeof ns, "%llu", (unsigned long long)n);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execl(nelmsim, nelmsim, "run", "-n", ns, "--seed", "1", "--trajectories", "none", "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return -1;
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+int
+main(int argc, char **argv)
+{
+    bool json = false, quick = false;
+    uint64_t n = 200000;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--quick") == 0)
+            quick = true;
+        else if (strcmp(argv[i], "--patients") == 0 && i + 1 < argc)
+            n = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: bench_run [--json] [--patients N] [--quick]\n");
+            return 1;
+        }
+    }
+    if (n == 0)
+        n = 1;
+    nelm_err e = {0};
+    nelm_model m;
+    if (nelm_params_load(&P, NULL, NULL, 0, &e) != 0 || nelm_model_init(&m, &P, &e) != 0) {
+        fprintf(stderr, "bench_run: %s\n", e.msg);
+        return 1;
+    }
+    const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char out[4096], nelmsim[4096];
+    snprintf(out, sizeof out, "%s/nelm-bench-run.%d.h5", tmpdir, (int)getpid());
+    /* the nelmsim binary next to bench/ */
+    snprintf(nelmsim, sizeof nelmsim, "%s", argv[0]);
+    char *slash = strrchr(nelmsim, '/');
+    if (slash)
+        snprintf(slash, sizeof nelmsim - (size_t)(slash - nelmsim), "/../nelmsim");
+    else
+        snprintf(nelmsim, sizeof nelmsim, "../nelmsim");
+    int T = omp_get_max_threads();
+    double S = (double)P.nstrategies, sink = 0;
+
+    static nelm_run_result r1, rT, rf;
+    if (run_once(&m, n, 1, NELM_TRAJ_NONE, NULL, &r1) ||
+        run_once(&m, n, T, NELM_TRAJ_NONE, NULL, &rT))
+        return 1;
+    double ps = (double)n * S;
+    double outcomes_rate = ps / r1.sim_seconds, outcomes_rate_T = ps / rT.sim_seconds;
+    double end_to_end = ps / r1.seconds, end_to_end_T = ps / rT.seconds;
+    double efficiency = outcomes_rate_T / ((double)T * outcomes_rate);
+    uint64_t draws = r1.stats.uniforms + r1.stats.baseline + r1.stats.lifetable;
+    for (int f = 0; f < NELM_DIST_NFAMILIES; f++)
+        draws += r1.stats.family[f];
+    double floor_rate = ps / floor_seconds(&m, &r1.stats, &sink);
+
+    if (run_once(&m, n, T, NELM_TRAJ_FULL, out, &rf))
+        return 1;
+    double full_rate = ps / rf.seconds;
+    double comp_bw = compressor_bandwidth(out, T);
+    unlink(out);
+    double raw_pp = (double)rf.raw_bytes / ps, stored_pp = (double)rf.stored_bytes / ps;
+    double disk = disk_bandwidth(tmpdir);
+    double comp_rate = raw_pp > 0 ? comp_bw / raw_pp : 0;
+    double disk_rate = stored_pp > 0 ? disk / stored_pp : 0;
+    double io_bound_rate = comp_rate < disk_rate ? comp_rate : disk_rate;
+    double rss5 = child_rss(nelmsim, 100000);
+    double rss6 = quick ? -1 : child_rss(nelmsim, 1000000);
+    double rss7 = quick ? -1 : child_rss(nelmsim, 10000000);
+
+    double per_ps = (double)draws / ps;
+    if (json) {
+        printf("{\"machine_threads\": %d, \"patients\": %llu, \"strategies\": %zu, "
+               "\"draws_per_patient\": %.3f, \"floor_rate\": %.4g, \"outcomes_rate\": %.4g, "
+               "\"outcomes_rate_all_threads\": %.4g, \"end_to_end_rate\": %.4g, "
+               "\"end_to_end_rate_all_threads\": %.4g, \"full_rate\": %.4g, "
+               "\"io_bound_rate\": %.4g, \"disk_bytes_per_s\": %.4g, "
+               "\"compressor_bytes_per_s\": %.4g, \"efficiency\": %.3f, "
+               "\"raw_bytes_per_patient\": %.1f, \"stored_bytes_per_patient\": %.1f, "
+               "\"peak_rss_mb_1e5\": %.1f, \"peak_rss_mb_1e6\": %.1f, \"peak_rss_mb_1e7\": %.1f, "
+               "\"version\": \"%s\", \"git\": \"%s\"}\n",
+               T, (unsigned long long)n, P.nstrategies, per_ps, floor_rate, outcomes_rate,
+               outcomes_rate_T, end_to_end, end_to_end_T, full_rate, io_bound_rate, disk, comp_bw,
+               efficiency, raw_pp, stored_pp, rss5, rss6, rss7, NELM_VERSION, NELM_GIT_REV);
+    } else {
+        printf("nelmsim %s (git %s), %s; %d threads\n", NELM_VERSION, NELM_GIT_REV,
+               NELM_BUILD_FLAGS, T);
+        printf("default model, %llu patients x %zu strategies\n", (unsigned long long)n,
+               P.nstrategies);
+        printf("draws per patient-strategy   %8.2f (uniforms %.2f, baseline %.2f, life table %.2f",
+               per_ps, (double)r1.stats.uniforms / ps, (double)r1.stats.baseline / ps,
+               (double)r1.stats.lifetable / ps);
+        for (int f = 0; f < NELM_DIST_NFAMILIES; f++)
+            if (r1.stats.family[f])
+                printf(", %s %.2f", nelm_dist_family_name((nelm_dist_family)f),
+                       (double)r1.stats.family[f] / ps);
+        printf(")\n");
+        printf("floor                        %10.4g /s (one core)\n", floor_rate);
+        printf("outcomes only                %10.4g /s (one core) = %.2f x floor\n", outcomes_rate,
+               outcomes_rate / floor_rate);
+        printf("outcomes only, %d threads     %10.4g /s, efficiency %.3f\n", T, outcomes_rate_T,
+               efficiency);
+        printf("  with the summaries (KM)    %10.4g /s (one core), %.4g /s (%d threads)\n",
+               end_to_end, end_to_end_T, T);
+        printf("full trajectories to %-8s %10.4g /s (%d threads)\n", tmpdir, full_rate, T);
+        printf("  compressor, %d threads      %10.4g MB/s -> %.4g /s at %.1f raw B\n", T,
+               comp_bw / 1e6, comp_rate, raw_pp);
+        printf("  disk write bandwidth       %10.4g MB/s -> %.4g /s at %.1f stored B\n", disk / 1e6,
+               disk_rate, stored_pp);
+        printf("  I/O bound                  %10.4g /s; full = %.2f x bound\n", io_bound_rate,
+               io_bound_rate > 0 ? full_rate / io_bound_rate : 0);
+        printf("bytes per patient-strategy   %.1f raw, %.1f stored\n", raw_pp, stored_pp);
+        printf("peak RSS (summaries only)    1e5: %.1f MB  1e6: %.1f MB  1e7: %.1f MB\n", rss5,
+               rss6, rss7);
+    }
+    nelm_run_result_free(&r1);
+    nelm_run_result_free(&rT);
+    nelm_run_result_free(&rf);
+    fprintf(stderr, "(checksum %g)\n", sink);
+    return 0;
+}
