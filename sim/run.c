@@ -179,12 +179,12 @@ scratch_reserve(out_tables *t, size_t rows, nelm_err *e)
 #define COL_U32(j) ((uint32_t *)t->scratch[j])
 #define COL_U8(j) ((uint8_t *)t->scratch[j])
 
-static int
-tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_err *e)
+/* the names of the enum types, for every table (summaries included) */
+static void
+table_names(out_tables *t, const nelm_model *m, const nelm_run_opts *o)
 {
     const nelm_params *p = m->p;
-    size_t S = o->nstrategies;
-    for (size_t s = 0; s < S; s++)
+    for (size_t s = 0; s < o->nstrategies; s++)
         t->strategy_names[s] = p->strategies[o->strategies[s]].name;
     for (size_t i = 0; i < p->nmodalities; i++)
         t->instance_names[i] = p->modalities[i].name;
@@ -193,6 +193,13 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
         t->event_names[k] = nelm_event_name((nelm_event_type)k);
     for (int k = 0; k < NELM_NENDS; k++)
         t->end_names[k] = nelm_line_end_name((nelm_line_end)k);
+}
+
+static int
+tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_err *e)
+{
+    const nelm_params *p = m->p;
+    size_t S = o->nstrategies;
     int ret;
     const nelm_h5_col pcols[] = {
         {"patient", NELM_H5_U64, NULL, "patient index (its random streams' key)", NULL, 0},
@@ -431,16 +438,17 @@ write_summaries(out_tables *t, const nelm_model *m, const nelm_run_opts *o,
     cols[nc++] = (nelm_h5_col){"patients", NELM_H5_U64, NULL, NULL, NULL, 0};
     cols[nc++] = (nelm_h5_col){"patients_pfs1", NELM_H5_U64, NULL, NULL, NULL, 0};
     for (size_t f = 0; f < NF; f++)
-        cols[nc++] = (nelm_h5_col){
-            fnames[f],
-            NELM_H5_F64,
-            strncmp(fnames[f], "os_", 3) == 0 || strncmp(fnames[f], "death", 5) == 0 ||
-                    strncmp(fnames[f], "alive", 5) == 0 || strcmp(fnames[f], "mean_lines") == 0
-                ? NULL
-                : "months",
-            NULL,
-            NULL,
-            0};
+        cols[nc++] = (nelm_h5_col){fnames[f],
+                                   NELM_H5_F64,
+                                   strncmp(fnames[f], "os_", 3) == 0 ||
+                                           strncmp(fnames[f], "death", 5) == 0 ||
+                                           strncmp(fnames[f], "alive", 5) == 0
+                                       ? "fraction"
+                                   : strcmp(fnames[f], "mean_lines") == 0 ? NULL
+                                                                          : "months",
+                                   NULL,
+                                   NULL,
+                                   0};
     for (int k = 0; k < NELM_NKINDS; k++) {
         snprintf(kind_share_col[k], sizeof kind_share_col[k], "received_%s", nelm_kind_names[k]);
         cols[nc++] = (nelm_h5_col){kind_share_col[k], NELM_H5_F64, "fraction", NULL, NULL, 0};
@@ -717,6 +725,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
         nelm_h5_opts ho = {o->deflate_level, o->force};
         if ((ret = nelm_h5_open(&t.h, o->output, &ho, e)) != 0)
             goto out;
+        table_names(&t, m, o);
         if ((ret = write_header(&t, m, o, threads, e)) != 0)
             goto out;
         if (tables && (ret = tables_create(&t, m, o, e)) != 0)
