@@ -311,6 +311,11 @@ main(int argc, char **argv)
         snprintf(slash, sizeof nelmsim - (size_t)(slash - nelmsim), "/../nelmsim");
     else
         snprintf(nelmsim, sizeof nelmsim, "../nelmsim");
+    /* peak memory first, while this process is small (a forked child's
+     * maximum RSS counts what it inherited before exec) */
+    double rss5 = child_rss(nelmsim, 100000);
+    double rss6 = quick ? -1 : child_rss(nelmsim, 1000000);
+    double rss7 = quick ? -1 : child_rss(nelmsim, 10000000);
     int T = omp_get_max_threads();
     double S = (double)P.nstrategies, sink = 0;
 
@@ -337,9 +342,6 @@ main(int argc, char **argv)
     double comp_rate = raw_pp > 0 ? comp_bw / raw_pp : 0;
     double disk_rate = stored_pp > 0 ? disk / stored_pp : 0;
     double io_bound_rate = comp_rate < disk_rate ? comp_rate : disk_rate;
-    double rss5 = child_rss(nelmsim, 100000);
-    double rss6 = quick ? -1 : child_rss(nelmsim, 1000000);
-    double rss7 = quick ? -1 : child_rss(nelmsim, 10000000);
 
     double per_ps = (double)draws / ps;
     if (json) {

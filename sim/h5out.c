@@ -917,8 +917,8 @@ nelm_h5_deflate_bound(size_t nbytes)
 }
 
 int
-nelm_h5_deflate(const void *raw, size_t nbytes, size_t esize, int level, void *out,
-                size_t outcap, size_t *outlen)
+nelm_h5_deflate(const void *raw, size_t nbytes, size_t esize, int level, void *out, size_t outcap,
+                size_t *outlen)
 {
     unsigned char *shuffled = NULL;
     const unsigned char *src = raw;
@@ -998,6 +998,77 @@ queue_flush(nelm_h5 *h, int threads, nelm_err *e)
     }
 out:
     queue_clear(h);
+    return ret;
+}
+
+/* ---- batches: compression overlapped with the caller's work ---- */
+
+struct nelm_h5_batch {
+    h5_chunk *v;
+    size_t n;
+    int level;
+};
+
+nelm_h5_batch *
+nelm_h5_take(nelm_h5 *h)
+{
+    if (h->nqueue == 0)
+        return NULL;
+    nelm_h5_batch *b = malloc(sizeof *b);
+    if (b == NULL)
+        return NULL; /* the chunks stay queued: nelm_h5_flush writes them */
+    b->v = h->queue;
+    b->n = h->nqueue;
+    b->level = h->level;
+    h->queue = NULL;
+    h->nqueue = 0;
+    h->qcap = 0;
+    return b;
+}
+
+size_t
+nelm_h5_batch_size(const nelm_h5_batch *b)
+{
+    return b ? b->n : 0;
+}
+
+void
+nelm_h5_batch_compress(nelm_h5_batch *b, size_t i)
+{
+    if (b->level >= 0)
+        compress_chunk(&b->v[i], b->level);
+}
+
+void
+nelm_h5_batch_free(nelm_h5_batch *b)
+{
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->v[i].raw);
+        free(b->v[i].out);
+    }
+    free(b->v);
+    free(b);
+}
+
+int
+nelm_h5_batch_write(nelm_h5 *h, nelm_h5_batch *b, nelm_err *e)
+{
+    int ret = 0;
+    for (size_t i = 0; b && i < b->n && ret == 0; i++) {
+        h5_chunk *c = &b->v[i];
+        if (c->err == NELM_ERR_NOMEM)
+            ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+        else if (c->err != 0)
+            ret = io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
+                          c->col->path, (unsigned long long)c->offset, c->zerr);
+        else
+            ret = write_chunk(h, c, e);
+    }
+    nelm_h5_batch_free(b);
+    if (ret != 0)
+        h->broken = true;
     return ret;
 }
 

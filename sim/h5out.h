@@ -47,13 +47,13 @@ typedef enum nelm_h5_type {
 typedef struct nelm_h5_col {
     const char *name;
     nelm_h5_type type;
-    const char *units;            /**< attribute "units" (NULL: none) */
-    const char *doc;              /**< attribute "description" (NULL: none) */
+    const char *units;             /**< attribute "units" (NULL: none) */
+    const char *doc;               /**< attribute "description" (NULL: none) */
     const char *const *enum_names; /**< ENUM8: names of values 0..n-1 */
     size_t enum_n;
 } nelm_h5_col;
 
-typedef struct nelm_h5 nelm_h5;     /**< an open output file */
+typedef struct nelm_h5 nelm_h5; /**< an open output file */
 typedef struct nelm_h5_table nelm_h5_table;
 
 /** Compression: level < 0 none; 0..9 deflate level (with shuffle). */
@@ -68,16 +68,15 @@ typedef struct nelm_h5_opts {
 int nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, nelm_err *e);
 
 /** Attributes on the root group ("/") or on a group/dataset by path. */
-int nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *value,
-                     nelm_err *e);
+int nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *value, nelm_err *e);
 int nelm_h5_attr_u64(nelm_h5 *h, const char *obj, const char *name, uint64_t value, nelm_err *e);
 int nelm_h5_attr_f64(nelm_h5 *h, const char *obj, const char *name, double value, nelm_err *e);
 
 /** A scalar variable-length UTF-8 string dataset (e.g. the parameters). */
 int nelm_h5_string(nelm_h5 *h, const char *path, const char *text, const char *doc, nelm_err *e);
 /** A 1-D dataset of n variable-length UTF-8 strings (small: not chunked). */
-int nelm_h5_strings(nelm_h5 *h, const char *path, const char *const *v, size_t n,
-                    const char *doc, nelm_err *e);
+int nelm_h5_strings(nelm_h5 *h, const char *path, const char *const *v, size_t n, const char *doc,
+                    nelm_err *e);
 
 /** A table: group `path` (created with parents) with one dataset per
  *  column, chunk_rows rows per chunk. The table belongs to h. */
@@ -92,6 +91,20 @@ uint64_t nelm_h5_rows(const nelm_h5_table *t);
 /** Compress the queued chunks (threads: OpenMP threads, 0 = default) and
  *  write them in order. */
 int nelm_h5_flush(nelm_h5 *h, int threads, nelm_err *e);
+
+/** The queued chunks as a batch, detached from the file's queue so rows can
+ *  be appended while it is compressed (NULL when nothing is queued, or on
+ *  allocation failure: the chunks then stay queued for nelm_h5_flush). */
+typedef struct nelm_h5_batch nelm_h5_batch;
+nelm_h5_batch *nelm_h5_take(nelm_h5 *h);
+size_t nelm_h5_batch_size(const nelm_h5_batch *b);
+/** Compress chunk i (thread-safe for distinct i; no HDF5 call; errors are
+ *  recorded and reported by nelm_h5_batch_write). */
+void nelm_h5_batch_compress(nelm_h5_batch *b, size_t i);
+/** Write every chunk of the batch in order (each compressed first, when
+ *  compression is on) and free it. From the writing thread only. */
+int nelm_h5_batch_write(nelm_h5 *h, nelm_h5_batch *b, nelm_err *e);
+void nelm_h5_batch_free(nelm_h5_batch *b);
 
 /** Finish: partial chunks, extents, "complete" attribute, flush, close,
  *  rename. Frees h (also on error, after removing the temporary file). */

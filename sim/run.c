@@ -706,6 +706,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
     out_tables t;
     memset(&t, 0, sizeof t);
+    nelm_h5_batch *pending = NULL; /* the previous wave's chunks */
     int ret = 0;
     double t0 = now();
     if (blk == NULL || (full && traj == NULL)) {
@@ -740,9 +741,27 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 o->npatients - blk[w].first < o->block ? o->npatients - blk[w].first : o->block;
             blk[w].code = 0;
         }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-        for (size_t w = 0; w < nw; w++)
-            simulate_block(m, o, &blk[w], full ? &traj[omp_get_thread_num()] : NULL);
+        /* simulate this wave while the previous wave's chunks are compressed
+         * (tasks: no HDF5 call inside; a task runs on one thread) */
+        size_t nb = nelm_h5_batch_size(pending);
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+        {
+            for (size_t w = 0; w < nw; w++) {
+#pragma omp task firstprivate(w)
+                simulate_block(m, o, &blk[w], full ? &traj[omp_get_thread_num()] : NULL);
+            }
+            for (size_t i = 0; i < nb; i++) {
+#pragma omp task firstprivate(i)
+                nelm_h5_batch_compress(pending, i);
+            }
+        }
+        if (pending) {
+            nelm_h5_batch *b = pending;
+            pending = NULL;
+            if ((ret = nelm_h5_batch_write(t.h, b, e)) != 0)
+                goto out;
+        }
         /* errors: the lowest failing block first; an interruption last */
         for (size_t w = 0; w < nw; w++)
             if (blk[w].code != 0 && blk[w].code != NELM_ERR_INTERRUPTED) {
@@ -783,8 +802,8 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             if (tables && (ret = tables_append_block(&t, m, o, b, e)) != 0)
                 goto out;
         }
-        if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
-            goto out;
+        if (tables)
+            pending = nelm_h5_take(t.h); /* compressed during the next wave */
         if (o->progress)
             progress(o, blk[nw - 1].first + blk[nw - 1].n, t0);
         if (o->stop && *o->stop) {
@@ -792,6 +811,18 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
         }
     }
+    if (pending) {
+        size_t nb = nelm_h5_batch_size(pending);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (size_t i = 0; i < nb; i++)
+            nelm_h5_batch_compress(pending, i);
+        nelm_h5_batch *b = pending;
+        pending = NULL;
+        if ((ret = nelm_h5_batch_write(t.h, b, e)) != 0)
+            goto out;
+    }
+    if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
+        goto out;
     if (o->progress)
         fputs("\r\033[K", stderr);
     r->sim_seconds = now() - t0;
@@ -829,6 +860,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
     }
 out:
+    nelm_h5_batch_free(pending);
     if (ret != 0 && o->progress)
         fputs("\n", stderr);
     nelm_h5_abort(t.h);
