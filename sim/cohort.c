@@ -449,6 +449,16 @@ trunc_norm(double a, double b, double u)
     return trunc_norm_lower(a, b, u);
 }
 
+/* fmin(fmax(v, lo), hi) for lo <= hi, lo and hi not NaN, without the
+ * library calls: the same value in every case (a NaN v gives lo; on equal
+ * values, signed zeros included, the first argument, as glibc returns). */
+static double
+clamp(double v, double lo, double hi)
+{
+    double w = v >= lo ? v : lo;
+    return w > hi ? hi : w;
+}
+
 /* WHO 2019 grade of a Ki-67 index. */
 static nelm_grade
 ki67_grade(double ki67)
@@ -472,7 +482,7 @@ sample_candidate(const nelm_cohort_params *cp, uint64_t seed, uint64_t index, ui
     double zb = (cp->age_max - cp->age_mean) / cp->age_sd;
     double age =
         cp->age_mean + cp->age_sd * trunc_norm(za, zb, draw(pre, k, NELM_ATTR_AGE));
-    pt->age = fmin(fmax(age, cp->age_min), cp->age_max);
+    pt->age = clamp(age, cp->age_min, cp->age_max);
 
     pt->sex = draw(pre, k, NELM_ATTR_SEX) < cp->p_male ? NELM_MALE : NELM_FEMALE;
     pt->site =
@@ -484,7 +494,7 @@ sample_candidate(const nelm_cohort_params *cp, uint64_t seed, uint64_t index, ui
         (nelm_grade)draw_category(cp->grade_p, NELM_NGRADES, draw(pre, k, NELM_ATTR_GRADE));
     double lo = cp->ki67_lo[g], hi = cp->ki67_hi[g];
     double ki67 = lo * exp(draw(pre, k, NELM_ATTR_KI67) * log(hi / lo));
-    pt->ki67 = fmin(fmax(ki67, lo), hi);
+    pt->ki67 = clamp(ki67, lo, hi);
     pt->grade = ki67_grade(pt->ki67);
     nelm_bug_assert(pt->grade == g);
 

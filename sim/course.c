@@ -115,22 +115,6 @@ nelm_kind_find(const char *name, int *id)
 
 /* ---- shared behaviour ---- */
 
-double
-nelm_covariates_hr(const nelm_covariates *c, const nelm_pstate *s)
-{
-    const nelm_patient *pt = s->pt;
-    double hr = c->grade[pt->grade];
-    if (s->extrahepatic)
-        hr *= c->extrahepatic;
-    if (pt->burden == NELM_BURDEN_GT50)
-        hr *= c->burden_gt50;
-    if (pt->site == NELM_SITE_PANCREAS)
-        hr *= c->pancreas;
-    if (s->prior_lines > 0 && c->prior_line != 1.0)
-        hr *= pow(c->prior_line, (double)s->prior_lines);
-    return hr;
-}
-
 bool
 nelm_elig_common(const nelm_modality *m, uint16_t index, const nelm_pstate *s, const char **why)
 {
@@ -168,37 +152,4 @@ nelm_elig_common(const nelm_modality *m, uint16_t index, const nelm_pstate *s, c
     if (why)
         *why = w;
     return w == NULL;
-}
-
-void
-nelm_course_common(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, double cure,
-                   double extra_hr, nelm_course *c)
-{
-    c->wait = 0;
-    c->dropout = INFINITY;
-    c->dropout_hepatic = false;
-    c->late_onset = INFINITY;
-    c->late_death = INFINITY;
-    c->liver_damage = false;
-    c->backbone_hr = 0;
-    c->detail = 0;
-
-    nelm_mod mod = {cure, 1.0,
-                    nelm_covariates_hr(&m->hr, s) * extra_hr * s->frailty * s->backbone_hr};
-    double t = 0;
-    c->progression = nelm_draw_dist(d, NELM_SLOT_TTP, &m->ttp, &mod, &t) ? t : INFINITY;
-    c->hepatic = m->p_hepatic >= 1.0 ||
-                 (m->p_hepatic > 0 && nelm_draw_u(d, NELM_SLOT_HEPATIC) < m->p_hepatic);
-    c->treat_end = m->duration;
-    c->treat_death = INFINITY;
-    if (m->p_death > 0 && nelm_draw_u(d, NELM_SLOT_TDEATH) < m->p_death)
-        c->treat_death = nelm_draw_u(d, NELM_SLOT_TDEATH_TIME) * m->death_window;
-    c->toxicity = INFINITY;
-    c->toxicity_fatal = false;
-    if (m->has_toxicity) {
-        if (nelm_draw_dist(d, NELM_SLOT_TOXICITY, &m->toxicity, NULL, &t))
-            c->toxicity = t;
-        c->toxicity_fatal =
-            m->p_fatal_toxicity > 0 && nelm_draw_u(d, NELM_SLOT_TOX_FATAL) < m->p_fatal_toxicity;
-    }
 }

@@ -886,7 +886,12 @@ finish(const nelm_dist *d, const nelm_mod *m, double h, double t_min, double *t)
     if (isfinite(total) && h >= total)
         return false; /* beyond a defective distribution's plateau */
     double x = inv_cumhaz_unit(d, h);
-    double v = m->af * (x / d->per_month);
+    /* v = af * (x / per_month); dividing or multiplying by exactly 1 changes
+     * nothing, so the common unit months and af = 1 skip the operation and
+     * its latency (the engine waits on every draw) */
+    double v = d->per_month == 1.0 ? x : x / d->per_month;
+    if (m->af != 1.0)
+        v = m->af * v;
     if (!(v >= DBL_MIN))
         v = DBL_MIN;
     if (!(v <= DBL_MAX))
@@ -907,7 +912,8 @@ nelm_dist_draw(const nelm_dist *d, const nelm_mod *m, double u, double *t)
     } else {
         e = -log(u);
     }
-    return finish(d, m, e / m->hr, 0.0, t);
+    /* e / 1 is exactly e: skip the division when there is no hazard ratio */
+    return finish(d, m, m->hr == 1.0 ? e : e / m->hr, 0.0, t);
 }
 
 bool

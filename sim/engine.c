@@ -15,6 +15,7 @@
  * NELM_STREAM_LINE, i, n, slot) for each fixed slot (model.h), so the n-th
  * use of an instance sees the same numbers on whichever line it falls. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "engine.h"
@@ -56,7 +57,16 @@ static void
 advance(sim *x, double t)
 {
     x->s.t = t;
-    x->s.age = x->s.pt->age + t / 12.0;
+}
+
+/* The state as the kinds see it. Only they read the current age, so it is
+ * brought up to the clock here, before each call into a kind, rather than
+ * at every advance. */
+static const nelm_pstate *
+kind_view(sim *x)
+{
+    x->s.age = x->s.pt->age + x->s.t / 12.0;
+    return &x->s;
 }
 
 /* late toxicity onsets: every one is recorded when it comes */
@@ -110,7 +120,7 @@ finish(sim *x, nelm_cause cause)
 
 /* a disease-death time from now: dist with the covariates' HR, from the
  * slot's uniform; inf when no event */
-static double
+static inline double
 disease_death(const sim *x, const nelm_draws *d, uint32_t slot, const nelm_dist *dist,
               const nelm_covariates *hr)
 {
@@ -193,13 +203,14 @@ wait_until(sim *x, double until, uint16_t instance)
 /* May the patient start line li now (the first eligible of its choices)?
  * Returns the instance or -1. */
 static int
-choose(const sim *x, size_t li)
+choose(sim *x, size_t li)
 {
     const nelm_line *l = &x->st->lines[li];
+    const nelm_pstate *s = kind_view(x);
     for (size_t j = 0; j < l->nchoices; j++) {
         uint16_t i = l->choice[j];
         const nelm_modality *m = &x->p->modalities[i];
-        if (nelm_kinds[m->kind]->eligible(m, i, &x->s, NULL))
+        if (nelm_kinds[m->kind]->eligible(m, i, s, NULL))
             return i;
     }
     return -1;
@@ -243,14 +254,16 @@ run_course(sim *x, size_t li, uint16_t inst, double line_start, bool *hepatic)
     d.occurrence = x->s.uses[inst];
     x->s.uses[inst]++;
 
-    nelm_course c;
-    k->course(m, &x->s, &d, &c);
     double t0 = x->s.t;
     double tc[C_N];
     for (int i = 0; i < C_N; i++)
         tc[i] = INFINITY;
+    /* keyed draws do not depend on their order: the disease death first, so
+     * that its inversion overlaps the course's own */
     tc[C_DDEATH] =
         disease_death(x, &d, NELM_SLOT_DEATH_CTRL, &dp->death_controlled, &dp->death_controlled_hr);
+    nelm_course c;
+    k->course(m, kind_view(x), &d, &c);
 
     /* a waiting list before the treatment itself */
     if (c.wait > 0) {
@@ -299,12 +312,17 @@ run_course(sim *x, size_t li, uint16_t inst, double line_start, bool *hepatic)
         tc[C_LATE_DEATH] = x->late_death;
         tc[C_BG] = x->t_bg;
         tc[C_H] = x->t_h;
+        /* the earliest, the lowest index on ties; selects rather than
+         * branches (which candidate wins is data, and would mispredict) */
         int w = 0;
-        for (int i = 1; i < C_N; i++)
-            if (tc[i] < tc[w])
-                w = i;
-        nelm_bug_assert(isfinite(tc[w])); /* the horizon is finite */
-        advance(x, tc[w]);
+        double tw = tc[0];
+        for (int i = 1; i < C_N; i++) {
+            bool earlier = tc[i] < tw;
+            w = earlier ? i : w;
+            tw = earlier ? tc[i] : tw;
+        }
+        nelm_bug_assert(isfinite(tw)); /* the horizon is finite */
+        advance(x, tw);
         switch (w) {
         case C_LATE_ONSET:
             emit(x, NELM_EV_LATE_TOXICITY, 0, NELM_INSTANCE_NONE);
@@ -372,12 +390,10 @@ run_line(sim *x, size_t li, uint16_t inst)
     nelm_outcome *out = x->out;
     size_t rec = out->nlines++;
     nelm_line_outcome *lo = &out->line[rec];
+    memset(lo, 0, sizeof *lo); /* padding too */
     lo->instance = inst;
     lo->number = (int16_t)(li + 1);
     lo->start = x->s.t;
-    lo->pfs = 0;
-    lo->pfs_event = false;
-    lo->courses = 0;
     x->open[x->nopen++] = rec;
     x->line_no = (int)li + 1;
     emit(x, NELM_EV_LINE_START, 0, inst);
@@ -394,7 +410,7 @@ run_line(sim *x, size_t li, uint16_t inst)
         lo->courses++;
         end = run_course(x, li, inst, line_start, &hepatic);
         if (end != NELM_END_PROGRESSION || lo->courses >= allowed || !k->repeats_on(m, hepatic) ||
-            !k->eligible(m, inst, &x->s, NULL))
+            !k->eligible(m, inst, kind_view(x), NULL))
             break;
         emit(x, NELM_EV_COURSE_START, 0, inst);
         x->s.controlled_since = x->s.t;
@@ -515,7 +531,9 @@ nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nel
     x.nopen = 0;
     x.nonsets = 0;
     x.done = false;
-    memset(out, 0, sizeof *out);
+    /* the header here (padding too: outcomes compare with memcmp), each line
+     * record when its line starts (run_line), the unused records at the end */
+    memset(out, 0, offsetof(nelm_outcome, line));
     out->bsc_start = -1;
     if (traj)
         traj->n = 0;
@@ -577,6 +595,7 @@ nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nel
     }
     if (!x.done)
         best_supportive_care(&x);
+    memset(&out->line[out->nlines], 0, (NELM_MAX_LINES - out->nlines) * sizeof out->line[0]);
 }
 
 const char *

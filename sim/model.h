@@ -10,6 +10,7 @@
 #ifndef NELM_MODEL_H
 #define NELM_MODEL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -308,15 +309,62 @@ const nelm_kind *nelm_kind_find(const char *name, int *id);
 
 /* ---- helpers for the kinds (sim/course.c) ---- */
 
-/** Product of the covariate hazard ratios for the current state. */
-double nelm_covariates_hr(const nelm_covariates *c, const nelm_pstate *s);
+/** Product of the covariate hazard ratios for the current state (inline:
+ *  the engine and the kinds call it for every course). */
+static inline double
+nelm_covariates_hr(const nelm_covariates *c, const nelm_pstate *s)
+{
+    const nelm_patient *pt = s->pt;
+    /* x * 1.0 is exactly x: selecting a factor of 1 instead of branching
+     * gives the same product, without mispredicted branches */
+    double hr = c->grade[pt->grade];
+    hr *= s->extrahepatic ? c->extrahepatic : 1.0;
+    hr *= pt->burden == NELM_BURDEN_GT50 ? c->burden_gt50 : 1.0;
+    hr *= pt->site == NELM_SITE_PANCREAS ? c->pancreas : 1.0;
+    if (s->prior_lines > 0 && c->prior_line != 1.0)
+        hr *= pow(c->prior_line, (double)s->prior_lines);
+    return hr;
+}
+
 /** The common eligibility rules; false with *why set when one fails. */
 bool nelm_elig_common(const nelm_modality *m, uint16_t index, const nelm_pstate *s,
                       const char **why);
 /** The common course: progression (ttp with cure fraction `cure`, covariate
  *  HRs times extra_hr, frailty and backbone), hepatic or not, treatment
- *  death, treatment end and toxicity. Kinds call it and then add their own. */
-void nelm_course_common(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d,
-                        double cure, double extra_hr, nelm_course *c);
+ *  death, treatment end and toxicity. Kinds call it and then add their own
+ *  (inline: one copy in each kind's course, whose draws then schedule
+ *  together). */
+static inline void
+nelm_course_common(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, double cure,
+                   double extra_hr, nelm_course *c)
+{
+    c->wait = 0;
+    c->dropout = INFINITY;
+    c->dropout_hepatic = false;
+    c->late_onset = INFINITY;
+    c->late_death = INFINITY;
+    c->liver_damage = false;
+    c->backbone_hr = 0;
+    c->detail = 0;
+
+    nelm_mod mod = {cure, 1.0,
+                    nelm_covariates_hr(&m->hr, s) * extra_hr * s->frailty * s->backbone_hr};
+    double t = 0;
+    c->progression = nelm_draw_dist(d, NELM_SLOT_TTP, &m->ttp, &mod, &t) ? t : INFINITY;
+    c->hepatic = m->p_hepatic >= 1.0 ||
+                 (m->p_hepatic > 0 && nelm_draw_u(d, NELM_SLOT_HEPATIC) < m->p_hepatic);
+    c->treat_end = m->duration;
+    c->treat_death = INFINITY;
+    if (m->p_death > 0 && nelm_draw_u(d, NELM_SLOT_TDEATH) < m->p_death)
+        c->treat_death = nelm_draw_u(d, NELM_SLOT_TDEATH_TIME) * m->death_window;
+    c->toxicity = INFINITY;
+    c->toxicity_fatal = false;
+    if (m->has_toxicity) {
+        if (nelm_draw_dist(d, NELM_SLOT_TOXICITY, &m->toxicity, NULL, &t))
+            c->toxicity = t;
+        c->toxicity_fatal =
+            m->p_fatal_toxicity > 0 && nelm_draw_u(d, NELM_SLOT_TOX_FATAL) < m->p_fatal_toxicity;
+    }
+}
 
 #endif

@@ -520,6 +520,13 @@ nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err
     return 0;
 }
 
+/* Index of the lowest set bit of b (b != 0; GCC and Clang builtin). */
+static inline unsigned
+bit_index(uint32_t b)
+{
+    return (unsigned)__builtin_ctz(b);
+}
+
 /* Every column is grown before anything is written, so a failed add leaves
  * the accumulator as it was (only capacities may have grown). */
 int
@@ -540,32 +547,36 @@ nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e)
                 return ret;
         }
     }
-    for (size_t k = 0; k < o->nlines; k++) {
+    size_t nl = o->nlines;
+    for (size_t k = 0; k < nl; k++) {
         nelm_bug_assert(isfinite(o->line[k].pfs) && o->line[k].pfs >= 0);
-        int ret = line_reserve(a, k, e);
-        if (ret != 0)
-            return ret;
+        if (a->npfs_line[k] == a->cap_line[k]) { /* line_reserve's fast path inline */
+            int ret = line_reserve(a, k, e);
+            if (ret != 0)
+                return ret;
+        }
     }
     a->os[a->n] = o->os;
     a->os_event[a->n] = o->cause != NELM_CAUSE_NONE;
     a->n++;
-    if (o->nlines > 0) {
+    if (nl > 0) {
         a->pfs1[a->npfs1] = o->line[0].pfs;
         a->pfs1_event[a->npfs1] = o->line[0].pfs_event;
         a->npfs1++;
     }
-    for (size_t k = 0; k < o->nlines; k++) {
-        a->pfs_line[k][a->npfs_line[k]] = o->line[k].pfs;
-        a->pfs_line_event[k][a->npfs_line[k]] = o->line[k].pfs_event;
-        a->npfs_line[k]++;
+    for (size_t k = 0; k < nl; k++) {
+        size_t j = a->npfs_line[k]++;
+        a->pfs_line[k][j] = o->line[k].pfs;
+        a->pfs_line_event[k][j] = o->line[k].pfs_event;
     }
     a->sum_os += o->os;
     a->sum_os2 += o->os * o->os;
     a->sum_lines += o->nlines;
-    for (unsigned k = 0; k < NELM_NKINDS; k++)
-        a->kind_count[k] += (o->kinds & (1u << k)) != 0;
-    for (unsigned i = 0; i < NELM_MAX_INSTANCES; i++)
-        a->instance_count[i] += (o->instances & (1u << i)) != 0;
+    /* only the set bits: a kind or instance index per bit, lowest first */
+    for (uint32_t b = o->kinds & ((1u << NELM_NKINDS) - 1); b != 0; b &= b - 1)
+        a->kind_count[bit_index(b)]++;
+    for (uint32_t b = o->instances & ((1u << NELM_MAX_INSTANCES) - 1); b != 0; b &= b - 1)
+        a->instance_count[bit_index(b)]++;
     a->cause_count[o->cause]++;
     return 0;
 }
