@@ -432,6 +432,30 @@ best_supportive_care(sim *x)
     nelm_draws d = x->base;
     d.instance = NELM_INSTANCE_NONE;
     d.occurrence = 0;
+    if (!x->s.progressive && dp->has_untreated) {
+        /* controlled, untreated: the natural history first */
+        nelm_mod mod = {0.0, 1.0,
+                        nelm_covariates_hr(&dp->untreated_hr, kind_view(x)) * x->s.frailty};
+        double dt = 0;
+        double tp =
+            nelm_draw_dist(&d, NELM_SLOT_BSC_PROGRESSION, &dp->untreated_progression, &mod, &dt)
+                ? x->s.t + dt
+                : INFINITY;
+        double tdc = disease_death(x, &d, NELM_SLOT_BSC_CTRL_DEATH, &dp->death_controlled,
+                                   &dp->death_controlled_hr);
+        double first = tp < tdc ? tp : tdc;
+        if (common_first(x, first))
+            return;
+        advance(x, first);
+        if (first == tdc) {
+            finish(x, NELM_CAUSE_DISEASE);
+            return;
+        }
+        bool hepatic = nelm_draw_u(&d, NELM_SLOT_BSC_HEPATIC) < dp->untreated_p_hepatic;
+        emit(x, NELM_EV_PROGRESSION, hepatic ? NELM_SITE_HEPATIC : NELM_SITE_EXTRAHEPATIC,
+             NELM_INSTANCE_NONE);
+        progress(x, hepatic);
+    }
     double td =
         disease_death(x, &d, NELM_SLOT_BSC_DEATH, &dp->death_progressed, &dp->death_progressed_hr);
     if (common_first(x, td))

@@ -163,6 +163,15 @@ typedef struct nelm_disease_params {
                                      care; from entering that state */
     nelm_covariates death_progressed_hr;
     double frailty_variance; /**< gamma frailty on progression hazards; 0 = off */
+    /* natural history for a patient who enters best supportive care with
+     * the disease controlled (no line taken, or every line refused): net
+     * time to progression from entering it (site hepatic with probability
+     * untreated_p_hepatic), then death_progressed from the progression.
+     * Absent: best supportive care is post-progression survival for all. */
+    bool has_untreated;
+    nelm_dist untreated_progression;
+    nelm_covariates untreated_hr;
+    double untreated_p_hepatic;
 } nelm_disease_params;
 
 typedef struct nelm_horizon_params {
@@ -196,20 +205,23 @@ typedef struct nelm_pstate {
  * course of the same instance gets new ones. Slots are fixed: adding one
  * shifts nothing. Never renumber. */
 enum {
-    NELM_SLOT_TTP = 0,         /**< time to progression */
-    NELM_SLOT_HEPATIC = 1,     /**< progression hepatic or extrahepatic */
-    NELM_SLOT_TDEATH = 2,      /**< treatment death: whether */
-    NELM_SLOT_TDEATH_TIME = 3, /**< treatment death: when, within the window */
-    NELM_SLOT_TOXICITY = 4,    /**< toxicity discontinuation */
-    NELM_SLOT_TOX_FATAL = 5,   /**< toxicity fatal */
-    NELM_SLOT_DEATH_CTRL = 6,  /**< disease death while controlled */
-    NELM_SLOT_KIND_A = 7,      /**< kind's own: completeness, wait, late toxicity */
-    NELM_SLOT_KIND_B = 8,      /**< kind's own: dropout, latency */
-    NELM_SLOT_KIND_C = 9,      /**< kind's own: late toxicity fatal */
-    NELM_SLOT_KIND_D = 10,     /**< kind's own: late toxicity death time */
-    NELM_SLOT_WAIT_DEATH = 11, /**< disease death during a delay before this course */
-    NELM_SLOT_UPTAKE = 12,     /**< the line is taken up */
-    NELM_SLOT_BSC_DEATH = 13,  /**< disease death in best supportive care */
+    NELM_SLOT_TTP = 0,              /**< time to progression */
+    NELM_SLOT_HEPATIC = 1,          /**< progression hepatic or extrahepatic */
+    NELM_SLOT_TDEATH = 2,           /**< treatment death: whether */
+    NELM_SLOT_TDEATH_TIME = 3,      /**< treatment death: when, within the window */
+    NELM_SLOT_TOXICITY = 4,         /**< toxicity discontinuation */
+    NELM_SLOT_TOX_FATAL = 5,        /**< toxicity fatal */
+    NELM_SLOT_DEATH_CTRL = 6,       /**< disease death while controlled */
+    NELM_SLOT_KIND_A = 7,           /**< kind's own: completeness, wait, late toxicity */
+    NELM_SLOT_KIND_B = 8,           /**< kind's own: dropout, latency */
+    NELM_SLOT_KIND_C = 9,           /**< kind's own: late toxicity fatal */
+    NELM_SLOT_KIND_D = 10,          /**< kind's own: late toxicity death time */
+    NELM_SLOT_WAIT_DEATH = 11,      /**< disease death during a delay before this course */
+    NELM_SLOT_UPTAKE = 12,          /**< the line is taken up */
+    NELM_SLOT_BSC_DEATH = 13,       /**< disease death in best supportive care */
+    NELM_SLOT_BSC_PROGRESSION = 14, /**< untreated progression in best supportive care */
+    NELM_SLOT_BSC_HEPATIC = 15,     /**< its site */
+    NELM_SLOT_BSC_CTRL_DEATH = 16,  /**< disease death before it */
 };
 /** The "instance" of draws that belong to no instance (best supportive care). */
 #define NELM_INSTANCE_NONE 0xffffu

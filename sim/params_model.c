@@ -290,6 +290,36 @@ nelm_parse_strategy(nelm_pctx *c, const nelm_ynode *node, void *elem, const char
 
 /* ---- disease ---- */
 
+/* `untreated_progression: none` or a distribution */
+static int
+parse_untreated(nelm_pctx *c, const nelm_ynode *n, void *base, const char *path)
+{
+    nelm_disease_params *d = base;
+    if (n->kind == NELM_YSCALAR && strcmp(n->str, "none") == 0) {
+        d->has_untreated = false;
+        memset(&d->untreated_progression, 0, sizeof d->untreated_progression);
+        return 0;
+    }
+    if (n->kind != NELM_YMAP)
+        return nelm_pfail(c, n, path, "expected none or a distribution {dist: ...}");
+    d->has_untreated = true;
+    return nelm_pread_dist(c, n, path, &d->untreated_progression);
+}
+
+static void
+dump_untreated(FILE *out, const void *base, int indent)
+{
+    (void)indent;
+    const nelm_disease_params *d = base;
+    if (!d->has_untreated) {
+        fputs(" none\n", out);
+        return;
+    }
+    fputc(' ', out);
+    nelm_pdump_dist(out, &d->untreated_progression);
+    fputc('\n', out);
+}
+
 static const nelm_pkey disease_keys[] = {
     {.name = "death_controlled",
      .type = NELM_P_DIST,
@@ -315,6 +345,31 @@ static const nelm_pkey disease_keys[] = {
      .flags = NELM_PK_OPTIONAL,
      .def = "{}",
      .doc = "hazard ratios on death_progressed"},
+    {.name = "untreated_progression",
+     .type = NELM_P_CUSTOM,
+     .parse = parse_untreated,
+     .dump = dump_untreated,
+     .flags = NELM_PK_OPTIONAL,
+     .def = "none",
+     .doc = "net time to progression of untreated disease, for a patient who enters best "
+            "supportive care with the disease controlled (every line refused or not taken); "
+            "then death_progressed. none: best supportive care is post-progression survival"},
+    {.name = "untreated_hr",
+     .type = NELM_P_SECTION,
+     .offset = DOFF(untreated_hr),
+     .sub = &nelm_covariates_section,
+     .flags = NELM_PK_OPTIONAL,
+     .def = "{}",
+     .doc = "hazard ratios on untreated_progression"},
+    {.name = "untreated_p_hepatic",
+     .type = NELM_P_NUM,
+     .offset = DOFF(untreated_p_hepatic),
+     .min = 0,
+     .max = 1,
+     .unit = "probability",
+     .flags = NELM_PK_OPTIONAL,
+     .def = "0.7",
+     .doc = "an untreated progression is hepatic"},
     {.name = "frailty_variance",
      .type = NELM_P_NUM,
      .offset = DOFF(frailty_variance),

@@ -882,6 +882,61 @@ test_late_toxicity_every_course(void **state)
     free(p);
 }
 
+/* Best supportive care entered with the disease controlled (the only line
+ * refused): with disease.untreated_progression the natural history comes
+ * first (an untreated progression at rate 0.1, then post-progression death);
+ * without it, post-progression survival from the start. */
+static void
+test_bsc_untreated(void **state)
+{
+    (void)state;
+    static nelm_trajectory tr;
+    static const char body[] =
+        "disease:\n"
+        "  death_controlled: {dist: pexp, cuts: [0], rates: [0]}\n"
+        "  death_progressed: {dist: exp, rate: 0.05}\n"
+        "  %s\n"
+        "  source: t\n"
+        "modalities:\n"
+        "  sun: {kind: targeted, ttp: {dist: exp, rate: 0.06}, eligibility: {sites: [pancreas]},\n"
+        "        source: t}\n"
+        "strategies:\n"
+        "  s: {lines: [{use: sun, if_ineligible: stop}]}\n";
+    for (int with = 0; with < 2; with++) {
+        char text[2048];
+        snprintf(text, sizeof text, body,
+                 with ? "untreated_progression: {dist: exp, rate: 0.1}" : "frailty_variance: 0");
+        nelm_params *p = nelm_t_pinned_model(50.0, false, text);
+        nelm_model m;
+        nelm_t_model_init(&m, p);
+        double sum_tp = 0;
+        size_t nprog = 0;
+        for (uint64_t i = 0; i < NPATH; i++) {
+            nelm_patient pt;
+            nelm_outcome out;
+            nelm_t_sample(p, 3, i, &pt);
+            nelm_simulate(&m, 0, 3, &pt, &out, &tr);
+            assert_true(out.nlines == 0 && out.bsc_start == 0.0);
+            size_t k = find_ev(&tr, 0, NELM_EV_PROGRESSION, 0);
+            if (!with) {
+                assert_true(k == tr.n); /* straight to post-progression survival */
+                continue;
+            }
+            assert_true(k < tr.n && tr.ev[k].instance == NELM_INSTANCE_NONE);
+            assert_true(tr.ev[tr.n - 1].type == NELM_EV_DEATH && tr.ev[tr.n - 1].t >= tr.ev[k].t);
+            sum_tp += tr.ev[k].t;
+            nprog++;
+        }
+        if (with) {
+            double mean = sum_tp / (double)nprog, se = 10.0 / sqrt((double)nprog);
+            print_message("  untreated progression: mean %.3f months (expected 10, SE %.3f)\n",
+                          mean, se);
+            assert_true(nprog == NPATH && fabs(mean - 10.0) < ZMAX * se);
+        }
+        free(p);
+    }
+}
+
 /* uptake 0.3: about 30 % take the line up; who declines skips to the next
  * line at once. */
 static void
@@ -1159,12 +1214,20 @@ check_invariants(const nelm_model *m, size_t s, uint64_t seed, uint64_t i, const
             EXPECT_T(p, tr, i, nbsc == 0, "a line after best supportive care");
             nstart++;
             break;
+        case NELM_EV_PROGRESSION:
+            if (nbsc > 0) { /* untreated progression in best supportive care */
+                EXPECT_T(p, tr, i,
+                         ev->line == 0 && ev->instance == NELM_INSTANCE_NONE &&
+                             ev->detail <= NELM_SITE_EXTRAHEPATIC,
+                         "progression %zu in best supportive care", k);
+                break;
+            }
+            /* fall through */
         case NELM_EV_COURSE_START:
         case NELM_EV_TREATMENT_START:
         case NELM_EV_TREATMENT_END:
         case NELM_EV_TOXICITY:
         case NELM_EV_DISCONTINUATION:
-        case NELM_EV_PROGRESSION:
         case NELM_EV_RECURRENCE:
         case NELM_EV_PLANNED_SWITCH:
         case NELM_EV_WAITLIST_DROPOUT:
@@ -1421,6 +1484,7 @@ main(void)
         cmocka_unit_test(test_delay),
         cmocka_unit_test(test_delay_eligibility_at_start),
         cmocka_unit_test(test_late_toxicity_every_course),
+        cmocka_unit_test(test_bsc_untreated),
         cmocka_unit_test(test_uptake),
         cmocka_unit_test(test_planned_switch),
         cmocka_unit_test(test_toxicity_switch),
