@@ -702,18 +702,19 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
         W = (size_t)nblocks;
     bool full = o->traj == NELM_TRAJ_FULL;
     bool tables = o->output != NULL && o->traj != NELM_TRAJ_NONE;
-    block *blk = calloc(W, sizeof *blk);
+    block *blk = calloc(2 * W, sizeof *blk); /* two sets of W: the pipeline's */
     nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
     out_tables t;
     memset(&t, 0, sizeof t);
-    nelm_h5_batch *pending = NULL; /* the previous wave's chunks */
+    nelm_h5_batch *compressing = NULL; /* chunks compressed during the next region */
+    nelm_h5_batch *writing = NULL;     /* chunks written during the next region */
     int ret = 0;
     double t0 = now();
     if (blk == NULL || (full && traj == NULL)) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks)");
         goto out;
     }
-    for (size_t w = 0; w < W; w++)
+    for (size_t w = 0; w < 2 * W; w++)
         if (block_alloc(&blk[w], o->block, S, full) != 0) {
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks of %llu patients)",
                             (unsigned long long)o->block);
@@ -733,92 +734,102 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
     }
 
-    for (uint64_t b0 = 0; b0 < nblocks; b0 += W) {
-        size_t nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
-        for (size_t w = 0; w < nw; w++) {
-            blk[w].first = (b0 + w) * o->block;
-            blk[w].n =
-                o->npatients - blk[w].first < o->block ? o->npatients - blk[w].first : o->block;
-            blk[w].code = 0;
+    /* A three-stage pipeline over waves of W blocks, in one parallel region
+     * per wave: the threads simulate wave k (tasks) and compress the chunks
+     * queued from wave k-2 (tasks), while the master thread writes the chunks
+     * compressed during the previous region and turns wave k-1 into
+     * accumulator entries and table rows (the only HDF5 calls, all from the
+     * master). Two block sets alternate; everything is consumed in block
+     * order, so nothing depends on scheduling. */
+    uint64_t nwaves = (nblocks + W - 1) / W;
+    size_t nw_of[2] = {0, 0};
+    for (uint64_t k = 0; k <= nwaves; k++) {
+        block *cur = blk + (size_t)(k % 2) * W, *prev = blk + (size_t)((k + 1) % 2) * W;
+        size_t nw = 0;
+        if (k < nwaves) {
+            uint64_t b0 = k * W;
+            nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
+            for (size_t w = 0; w < nw; w++) {
+                cur[w].first = (b0 + w) * o->block;
+                cur[w].n =
+                    o->npatients - cur[w].first < o->block ? o->npatients - cur[w].first : o->block;
+                cur[w].code = 0;
+            }
         }
-        /* simulate this wave while the previous wave's chunks are compressed
-         * (tasks: no HDF5 call inside; a task runs on one thread) */
-        size_t nb = nelm_h5_batch_size(pending);
+        nw_of[k % 2] = nw;
+        size_t np = k > 0 ? nw_of[(k + 1) % 2] : 0; /* blocks of wave k-1 */
+        size_t nb = nelm_h5_batch_size(compressing);
+        int serr = 0;
+        nelm_err se = {0};
+        nelm_h5_batch *queued = NULL;
 #pragma omp parallel num_threads(threads)
-#pragma omp single
+#pragma omp master
         {
             for (size_t w = 0; w < nw; w++) {
 #pragma omp task firstprivate(w)
-                simulate_block(m, o, &blk[w], full ? &traj[omp_get_thread_num()] : NULL);
+                simulate_block(m, o, &cur[w], full ? &traj[omp_get_thread_num()] : NULL);
             }
             for (size_t i = 0; i < nb; i++) {
 #pragma omp task firstprivate(i)
-                nelm_h5_batch_compress(pending, i);
+                nelm_h5_batch_compress(compressing, i);
             }
-        }
-        if (pending) {
-            nelm_h5_batch *b = pending;
-            pending = NULL;
-            if ((ret = nelm_h5_batch_write(t.h, b, e)) != 0)
-                goto out;
-        }
-        /* errors: the lowest failing block first; an interruption last */
-        for (size_t w = 0; w < nw; w++)
-            if (blk[w].code != 0 && blk[w].code != NELM_ERR_INTERRUPTED) {
-                *e = blk[w].err;
-                ret = blk[w].code;
-                goto out;
+            /* the serial stage, meanwhile */
+            if (writing) {
+                nelm_h5_batch *b = writing;
+                writing = NULL;
+                serr = nelm_h5_batch_write(t.h, b, &se);
             }
-        for (size_t w = 0; w < nw; w++)
-            if (blk[w].code == NELM_ERR_INTERRUPTED) {
-                ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
-                goto out;
-            }
-        /* each strategy's accumulator takes the blocks' outcomes in block
-         * order; the strategies are independent, so one per thread */
-        {
-            int codes[NELM_MAX_STRATEGIES] = {0};
-            nelm_err errs[NELM_MAX_STRATEGIES];
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-            for (size_t s = 0; s < S; s++) {
-                memset(&errs[s], 0, sizeof errs[s]);
-                for (size_t w = 0; w < nw && codes[s] == 0; w++)
-                    codes[s] = nelm_summary_acc_append(&r->acc[s], &blk[w].acc[s], &errs[s]);
-            }
-            for (size_t s = 0; s < S; s++)
-                if (codes[s] != 0) {
-                    *e = errs[s];
-                    ret = codes[s];
-                    goto out;
+            for (size_t w = 0; w < np && serr == 0; w++)
+                if (prev[w].code != 0) { /* the lowest failing block first */
+                    se = prev[w].err;
+                    serr = prev[w].code;
                 }
+            for (size_t s = 0; s < S && serr == 0; s++)
+                for (size_t w = 0; w < np && serr == 0; w++)
+                    serr = nelm_summary_acc_append(&r->acc[s], &prev[w].acc[s], &se);
+            for (size_t w = 0; w < np && serr == 0; w++) {
+                const block *b = &prev[w];
+                for (size_t q = 0; q < NELM_DIST_NFAMILIES; q++)
+                    r->stats.family[q] += b->stats.family[q];
+                r->stats.uniforms += b->stats.uniforms;
+                r->stats.baseline += b->stats.baseline;
+                r->stats.lifetable += b->stats.lifetable;
+                if (tables)
+                    serr = tables_append_block(&t, m, o, b, &se);
+            }
+            if (serr == 0 && tables)
+                queued = nelm_h5_take(t.h);
         }
-        for (size_t w = 0; w < nw; w++) {
-            const block *b = &blk[w];
-            for (size_t k = 0; k < NELM_DIST_NFAMILIES; k++)
-                r->stats.family[k] += b->stats.family[k];
-            r->stats.uniforms += b->stats.uniforms;
-            r->stats.baseline += b->stats.baseline;
-            r->stats.lifetable += b->stats.lifetable;
-            if (tables && (ret = tables_append_block(&t, m, o, b, e)) != 0)
-                goto out;
+        if (serr != 0) {
+            nelm_h5_batch_free(queued);
+            *e = se;
+            ret = serr == NELM_ERR_INTERRUPTED ? NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted")
+                                               : serr;
+            goto out;
         }
-        if (tables)
-            pending = nelm_h5_take(t.h); /* compressed during the next wave */
-        if (o->progress)
-            progress(o, blk[nw - 1].first + blk[nw - 1].n, t0);
+        writing = compressing; /* compressed in this region */
+        compressing = queued;
+        if (o->progress && np > 0)
+            progress(o, prev[np - 1].first + prev[np - 1].n, t0);
         if (o->stop && *o->stop) {
             ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
             goto out;
         }
     }
-    if (pending) {
-        size_t nb = nelm_h5_batch_size(pending);
+    /* drain: the last chunks */
+    {
+        size_t nb = nelm_h5_batch_size(compressing);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (size_t i = 0; i < nb; i++)
-            nelm_h5_batch_compress(pending, i);
-        nelm_h5_batch *b = pending;
-        pending = NULL;
-        if ((ret = nelm_h5_batch_write(t.h, b, e)) != 0)
+            nelm_h5_batch_compress(compressing, i);
+        nelm_h5_batch *b1 = writing, *b2 = compressing;
+        writing = compressing = NULL;
+        ret = nelm_h5_batch_write(t.h, b1, e);
+        if (ret == 0)
+            ret = nelm_h5_batch_write(t.h, b2, e);
+        else
+            nelm_h5_batch_free(b2);
+        if (ret != 0)
             goto out;
     }
     if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
@@ -860,13 +871,14 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
     }
 out:
-    nelm_h5_batch_free(pending);
+    nelm_h5_batch_free(compressing);
+    nelm_h5_batch_free(writing);
     if (ret != 0 && o->progress)
         fputs("\n", stderr);
     nelm_h5_abort(t.h);
     for (size_t j = 0; j < 32; j++)
         free(t.scratch[j]);
-    for (size_t w = 0; blk && w < W; w++)
+    for (size_t w = 0; blk && w < 2 * W; w++)
         block_free(&blk[w]);
     free(blk);
     free(traj);
