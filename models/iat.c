@@ -58,13 +58,6 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     c->liver_damage = m->iat.whole_liver;
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    return hepatic;
-}
-
 const nelm_kind nelm_kind_iat = {
     .name = "iat",
     .doc = "intra-arterial therapy: per-procedure mortality, repeat courses on hepatic "
@@ -72,5 +65,5 @@ const nelm_kind nelm_kind_iat = {
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_HEPATIC,
 };

@@ -39,19 +39,11 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     c->treat_end = INFINITY; /* observed until progression; no treatment events */
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    (void)hepatic;
-    return false;
-}
-
 const nelm_kind nelm_kind_observation = {
     .name = "observation",
     .doc = "no active treatment (watch and wait, placebo): the natural history",
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_NEVER,
 };

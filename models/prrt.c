@@ -94,14 +94,6 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     }
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    (void)hepatic;
-    return true;
-}
-
 const nelm_kind nelm_kind_prrt = {
     .name = "prrt",
     .doc = "PRRT: SSTR and Ki-67 requirements, fixed course, late myelodysplasia/leukaemia, "
@@ -109,5 +101,5 @@ const nelm_kind nelm_kind_prrt = {
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_ANY,
 };

@@ -86,18 +86,11 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     c->detail = complete ? 0 : 1;
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    return hepatic;
-}
-
 const nelm_kind nelm_kind_resection = {
     .name = "resection",
     .doc = "hepatic resection: perioperative mortality, completeness, repeat resection",
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_HEPATIC,
 };

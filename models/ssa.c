@@ -62,19 +62,11 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     c->backbone_hr = m->ssa.backbone_hr;
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    (void)hepatic;
-    return false;
-}
-
 const nelm_kind nelm_kind_ssa = {
     .name = "ssa",
     .doc = "somatostatin analogue: first line and backbone, continuous until progression",
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_NEVER,
 };

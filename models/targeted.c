@@ -47,14 +47,6 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     c->treat_end = INFINITY; /* continuous */
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    (void)hepatic;
-    return false;
-}
-
 const nelm_kind nelm_kind_targeted = {
     .name = "targeted",
     .doc = "targeted agent: eligibility by primary site, continuous until progression or "
@@ -62,5 +54,5 @@ const nelm_kind nelm_kind_targeted = {
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_NEVER,
 };

@@ -75,14 +75,6 @@ course(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d, nelm_c
     }
 }
 
-static bool
-repeats_on(const nelm_modality *m, bool hepatic)
-{
-    (void)m;
-    (void)hepatic;
-    return false;
-}
-
 const nelm_kind nelm_kind_transplant = {
     .name = "transplant",
     .doc = "liver transplantation: Milan-NET criteria, 6 months of controlled disease, "
@@ -90,5 +82,5 @@ const nelm_kind nelm_kind_transplant = {
     .section = &section,
     .eligible = nelm_elig_common,
     .course = course,
-    .repeats_on = repeats_on,
+    .repeats_on = NELM_REPEAT_NEVER,
 };

@@ -409,7 +409,9 @@ run_line(sim *x, size_t li, uint16_t inst)
         bool hepatic = true;
         lo->courses++;
         end = run_course(x, li, inst, line_start, &hepatic);
-        if (end != NELM_END_PROGRESSION || lo->courses >= allowed || !k->repeats_on(m, hepatic) ||
+        if (end != NELM_END_PROGRESSION || lo->courses >= allowed ||
+            k->repeats_on == NELM_REPEAT_NEVER ||
+            (k->repeats_on == NELM_REPEAT_HEPATIC && !hepatic) ||
             !k->eligible(m, inst, kind_view(x), NULL))
             break;
         emit(x, NELM_EV_COURSE_START, 0, inst);

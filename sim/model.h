@@ -293,6 +293,12 @@ typedef struct nelm_course {
 
 struct nelm_psection;
 
+typedef enum nelm_repeat_rule {
+    NELM_REPEAT_NEVER = 0,
+    NELM_REPEAT_HEPATIC, /**< repeat resection, IAT */
+    NELM_REPEAT_ANY,     /**< PRRT retreatment */
+} nelm_repeat_rule;
+
 typedef struct nelm_kind {
     const char *name; /**< as parameter files spell it */
     const char *doc;
@@ -306,9 +312,10 @@ typedef struct nelm_kind {
     /** lay out one course from its draws; pure */
     void (*course)(const nelm_modality *m, const nelm_pstate *s, const nelm_draws *d,
                    nelm_course *c);
-    /** after a progression on this instance's course: may the line continue
-     *  with a further course (if eligible and within the limits)? */
-    bool (*repeats_on)(const nelm_modality *m, bool hepatic);
+    /** after a progression on this instance's course, the line may continue
+     *  with a further course (if eligible and within the limits): never, on a
+     *  hepatic progression only, or on any progression */
+    nelm_repeat_rule repeats_on;
 } nelm_kind;
 
 /** The registry (models/registry.c): nelm_kinds[k] for k < NELM_NKINDS, NULL
