@@ -13,22 +13,10 @@
 
 #include "kindspec.h"
 
-static const nelm_pkey elig_keys[] = {
-    ELIG_MAX_ECOG("2"),
-    ELIG_MAX_AGE("90"),
-    ELIG_MAX_KI67("55"),
-    ELIG_SITES(ALL_SITES),
-    ELIG_SSTR("true"),
-    ELIG_FUNCTIONAL_OK("false"),
-    ELIG_EXTRAHEPATIC_OK("true"),
-    ELIG_LIVER_DAMAGE_OK("true"),
-    ELIG_MAX_FRILLING("III"),
-    ELIG_MAX_BURDEN("gt50"),
-    ELIG_PRIMARY("false"),
-    ELIG_MIN_CONTROLLED("0"),
-    ELIG_RETREAT_AFTER("18"),
-};
-static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+/* ecog, age, ki67, sites, sstr, functional_ok, extrahepatic_ok, liver_damage_ok,
+ * frilling, burden, primary resected, min_controlled, retreat_after */
+KIND_ELIGIBILITY("2", "90", "55", ALL_SITES, "true", "false", "true", "true", "III", "gt50",
+                 "false", "0", "18");
 
 static const nelm_pkey keys[] = {
     KIND_KEY_KIND,

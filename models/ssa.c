@@ -10,22 +10,10 @@
 
 #include "kindspec.h"
 
-static const nelm_pkey elig_keys[] = {
-    ELIG_MAX_ECOG("3"),
-    ELIG_MAX_AGE("100"),
-    ELIG_MAX_KI67("20"),
-    ELIG_SITES(ALL_SITES),
-    ELIG_SSTR("true"),
-    ELIG_FUNCTIONAL_OK("true"),
-    ELIG_EXTRAHEPATIC_OK("true"),
-    ELIG_LIVER_DAMAGE_OK("true"),
-    ELIG_MAX_FRILLING("III"),
-    ELIG_MAX_BURDEN("gt50"),
-    ELIG_PRIMARY("false"),
-    ELIG_MIN_CONTROLLED("0"),
-    ELIG_RETREAT_AFTER("0"),
-};
-static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+/* ecog, age, ki67, sites, sstr, functional_ok, extrahepatic_ok, liver_damage_ok,
+ * frilling, burden, primary resected, min_controlled, retreat_after */
+KIND_ELIGIBILITY("3", "100", "20", ALL_SITES, "true", "true", "true", "true", "III", "gt50",
+                 "false", "0", "0");
 
 static const nelm_pkey keys[] = {
     KIND_KEY_KIND,

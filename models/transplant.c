@@ -13,22 +13,10 @@
 
 #include "kindspec.h"
 
-static const nelm_pkey elig_keys[] = {
-    ELIG_MAX_ECOG("1"),
-    ELIG_MAX_AGE("60"),
-    ELIG_MAX_KI67("20"),
-    ELIG_SITES("[small_bowel, pancreas, other_gi]"),
-    ELIG_SSTR("false"),
-    ELIG_FUNCTIONAL_OK("false"),
-    ELIG_EXTRAHEPATIC_OK("false"),
-    ELIG_LIVER_DAMAGE_OK("true"),
-    ELIG_MAX_FRILLING("III"),
-    ELIG_MAX_BURDEN("25to50"),
-    ELIG_PRIMARY("true"),
-    ELIG_MIN_CONTROLLED("6"),
-    ELIG_RETREAT_AFTER("0"),
-};
-static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0, NULL};
+/* ecog, age, ki67, sites, sstr, functional_ok, extrahepatic_ok, liver_damage_ok,
+ * frilling, burden, primary resected, min_controlled, retreat_after */
+KIND_ELIGIBILITY("1", "60", "20", "[small_bowel, pancreas, other_gi]", "false", "false", "false",
+                 "true", "III", "25to50", "true", "6", "0");
 
 static const nelm_pkey keys[] = {
     KIND_KEY_KIND,

@@ -169,4 +169,26 @@ void nelm_dump_toxicity(FILE *out, const void *base, int indent);
 
 #define ALL_SITES "[small_bowel, pancreas, other_gi, unknown]"
 
+/* A kind's eligibility section, every key with this kind's default (YAML
+ * text), in the order of nelm_eligibility: defines `elig_sec`. */
+#define KIND_ELIGIBILITY(ecog, age, ki67, sites, sstr, functional, extrahepatic, damage, frilling, \
+                         burden, primary, controlled, retreat)                                     \
+    static const nelm_pkey elig_keys[] = {                                                         \
+        ELIG_MAX_ECOG(ecog),                                                                       \
+        ELIG_MAX_AGE(age),                                                                         \
+        ELIG_MAX_KI67(ki67),                                                                       \
+        ELIG_SITES(sites),                                                                         \
+        ELIG_SSTR(sstr),                                                                           \
+        ELIG_FUNCTIONAL_OK(functional),                                                            \
+        ELIG_EXTRAHEPATIC_OK(extrahepatic),                                                        \
+        ELIG_LIVER_DAMAGE_OK(damage),                                                              \
+        ELIG_MAX_FRILLING(frilling),                                                               \
+        ELIG_MAX_BURDEN(burden),                                                                   \
+        ELIG_PRIMARY(primary),                                                                     \
+        ELIG_MIN_CONTROLLED(controlled),                                                           \
+        ELIG_RETREAT_AFTER(retreat),                                                               \
+    };                                                                                             \
+    static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0,  \
+                                           NULL}
+
 #endif

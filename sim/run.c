@@ -154,23 +154,26 @@ typedef struct out_tables {
     const char *event_names[NELM_NEVENTS];
     const char *end_names[NELM_NENDS];
     uint64_t nlines_rows, nevent_rows;
-    /* scratch columns for one block */
+    /* scratch columns for one block's rows of one table */
     void *scratch[32];
-    size_t scratch_cap;
+    size_t scratch_cap[32]; /**< rows of 8 bytes each column holds */
 } out_tables;
 
+/* The first ncols scratch columns hold at least rows values of up to 8
+ * bytes (each column grows on its own: events need 7 columns, outcomes 19). */
 static int
-scratch_reserve(out_tables *t, size_t rows, nelm_err *e)
+scratch_reserve(out_tables *t, size_t ncols, size_t rows, nelm_err *e)
 {
-    if (rows <= t->scratch_cap)
-        return 0;
-    for (size_t j = 0; j < 32; j++) {
+    nelm_bug_assert(ncols <= 32);
+    for (size_t j = 0; j < ncols; j++) {
+        if (rows <= t->scratch_cap[j])
+            continue;
         void *nb = realloc(t->scratch[j], rows * 8);
         if (nb == NULL)
             return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (output columns)");
         t->scratch[j] = nb;
+        t->scratch_cap[j] = rows;
     }
-    t->scratch_cap = rows;
     return 0;
 }
 
@@ -303,23 +306,16 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
 }
 
 static int
-tables_append_block(out_tables *t, const nelm_model *m, const nelm_run_opts *o, const block *b,
-                    nelm_err *e)
+tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_err *e)
 {
     size_t S = o->nstrategies;
     size_t n = (size_t)b->n;
     size_t nl = 0;
     for (size_t k = 0; k < n * S; k++)
         nl += b->out[k].nlines;
-    size_t need = n * S;
-    if (nl > need)
-        need = nl;
-    if (b->nev > need)
-        need = b->nev;
-    int ret = scratch_reserve(t, need, e);
+    int ret = scratch_reserve(t, 15, n, e);
     if (ret != 0)
         return ret;
-    (void)m;
     /* patients */
     for (size_t i = 0; i < n; i++) {
         const nelm_patient *pt = &b->pt[i];
@@ -342,6 +338,8 @@ tables_append_block(out_tables *t, const nelm_model *m, const nelm_run_opts *o, 
     if ((ret = nelm_h5_append(t->patients, (const void *const *)t->scratch, n, e)) != 0)
         return ret;
     /* outcomes */
+    if ((ret = scratch_reserve(t, 19, n * S, e)) != 0)
+        return ret;
     uint64_t line_row = t->nlines_rows, ev_row_at = t->nevent_rows;
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
@@ -370,6 +368,8 @@ tables_append_block(out_tables *t, const nelm_model *m, const nelm_run_opts *o, 
     if ((ret = nelm_h5_append(t->outcomes, (const void *const *)t->scratch, n * S, e)) != 0)
         return ret;
     /* lines */
+    if ((ret = scratch_reserve(t, 11, nl, e)) != 0)
+        return ret;
     j = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < S; s++) {
@@ -394,6 +394,8 @@ tables_append_block(out_tables *t, const nelm_model *m, const nelm_run_opts *o, 
     t->nlines_rows += j;
     if (o->traj != NELM_TRAJ_FULL)
         return 0;
+    if ((ret = scratch_reserve(t, 7, b->nev, e)) != 0)
+        return ret;
     for (size_t k = 0; k < b->nev; k++) {
         const ev_row *r = &b->ev[k];
         COL_U64(0)[k] = r->patient;
@@ -795,7 +797,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 r->stats.baseline += b->stats.baseline;
                 r->stats.lifetable += b->stats.lifetable;
                 if (tables)
-                    serr = tables_append_block(&t, m, o, b, &se);
+                    serr = tables_append_block(&t, o, b, &se);
             }
             if (serr == 0 && tables)
                 queued = nelm_h5_take(t.h);
