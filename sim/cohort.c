@@ -428,8 +428,18 @@ draw_category(const double *p, int n, double u)
 static double
 trunc_norm_lower(double a, double b, double u)
 {
-    double la = nelm_sf_norm_log_cdf(a), lb = nelm_sf_norm_log_cdf(b);
-    double lp = lb + log1p((1.0 - u) * expm1(la - lb));
+    /* the bounds' terms depend on the cohort only: remembered per thread
+     * for the last (a, b), bit for bit what they would be recomputed as */
+    static _Thread_local double memo_a = NAN, memo_b = NAN, memo_lb, memo_em;
+    if (!(a == memo_a && b == memo_b)) {
+        double la = nelm_sf_norm_log_cdf(a), lb = nelm_sf_norm_log_cdf(b);
+        memo_lb = lb;
+        memo_em = expm1(la - lb);
+        memo_a = a;
+        memo_b = b;
+    }
+    double lb = memo_lb;
+    double lp = lb + log1p((1.0 - u) * memo_em);
     double z = nelm_sf_norm_quantile_log(lp < 0.0 ? lp : 0.0);
     if (!(z >= a)) /* also NaN, -inf at u = 0 when Φ(a) << Φ(b) */
         z = a;

@@ -22,12 +22,23 @@ typedef struct ev_row {
     uint8_t instance; /**< instance index; nmodalities = none */
 } ev_row;
 
+/* One patient-strategy's outcome as a block keeps it: the engine's record
+ * without its fixed array of line records (those go to the block's line
+ * list), so that a block's outcomes stay small. */
+typedef struct out_row {
+    double os, bsc_start;
+    uint32_t kinds, instances;
+    uint8_t cause, nlines;
+} out_row;
+
 typedef struct block {
     uint64_t first, n;
-    nelm_patient *pt;  /**< n */
-    double *bg;        /**< background death, months */
-    nelm_outcome *out; /**< n * S, patient-major */
-    uint32_t *evcount; /**< n * S (full trajectories) */
+    nelm_patient *pt;         /**< n */
+    double *bg;               /**< background death, months */
+    out_row *out;             /**< n * S, patient-major */
+    uint32_t *evcount;        /**< n * S (full trajectories) */
+    nelm_line_outcome *lines; /**< every line started, in outcome order */
+    size_t nlines, caplines;
     ev_row *ev;
     size_t nev, capev;
     nelm_draw_stats stats;
@@ -51,6 +62,7 @@ block_free(block *b)
     free(b->bg);
     free(b->out);
     free(b->evcount);
+    free(b->lines);
     free(b->ev);
     for (size_t s = 0; s < NELM_MAX_STRATEGIES; s++)
         nelm_summary_acc_free(&b->acc[s]);
@@ -74,14 +86,35 @@ block_alloc(block *b, uint64_t cap, size_t S, bool full)
     return 0;
 }
 
-/* Simulate block b (patients first .. first + n - 1) under every strategy. */
+/* Grow a block's list (elements of `size` bytes) to hold `need`. */
+static int
+list_reserve(void **list, size_t *cap, size_t need, size_t size, const char *what, nelm_err *e)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? 2 * *cap : 4096;
+    while (c < need)
+        c *= 2;
+    void *nl = realloc(*list, c * size);
+    if (nl == NULL)
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (%s)", what);
+    *list = nl;
+    *cap = c;
+    return 0;
+}
+
+/* Simulate block b (patients first .. first + n - 1) under every strategy.
+ * Each trajectory is simulated into one outcome record that stays in cache,
+ * accumulated, and kept compactly (out_row plus its lines). */
 static void
 simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_trajectory *traj)
 {
     const nelm_params *p = m->p;
     size_t S = o->nstrategies;
     bool full = o->traj == NELM_TRAJ_FULL;
+    nelm_outcome out;
     b->nev = 0;
+    b->nlines = 0;
     memset(&b->stats, 0, sizeof b->stats);
     for (size_t s = 0; s < S; s++)
         nelm_summary_acc_reset(&b->acc[s]);
@@ -101,26 +134,24 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
         nelm_patient_prepare(m, o->seed, pt, &pre, &b->stats);
         b->bg[i] = pre.background_death;
         for (size_t s = 0; s < S; s++) {
-            nelm_outcome *out = &b->out[i * S + s];
-            nelm_simulate_pre(m, o->strategies[s], o->seed, pt, &pre, out, full ? traj : NULL,
+            nelm_simulate_pre(m, o->strategies[s], o->seed, pt, &pre, &out, full ? traj : NULL,
                               &b->stats);
-            if (nelm_summary_acc_add(&b->acc[s], out, &b->err) != 0) {
+            if (nelm_summary_acc_add(&b->acc[s], &out, &b->err) != 0 ||
+                list_reserve((void **)&b->lines, &b->caplines, b->nlines + out.nlines,
+                             sizeof *b->lines, "lines", &b->err) != 0) {
                 b->code = b->err.code;
                 return;
             }
+            b->out[i * S + s] =
+                (out_row){out.os, out.bsc_start, out.kinds, out.instances, out.cause, out.nlines};
+            memcpy(&b->lines[b->nlines], out.line, out.nlines * sizeof out.line[0]);
+            b->nlines += out.nlines;
             if (!full)
                 continue;
-            if (b->nev + traj->n > b->capev) {
-                size_t cap = b->capev ? 2 * b->capev : 4096;
-                while (cap < b->nev + traj->n)
-                    cap *= 2;
-                ev_row *ne = realloc(b->ev, cap * sizeof *ne);
-                if (ne == NULL) {
-                    b->code = NELM_FAIL(&b->err, NELM_ERR_NOMEM, "out of memory (events)");
-                    return;
-                }
-                b->ev = ne;
-                b->capev = cap;
+            if (list_reserve((void **)&b->ev, &b->capev, b->nev + traj->n, sizeof *b->ev, "events",
+                             &b->err) != 0) {
+                b->code = b->err.code;
+                return;
             }
             for (size_t k = 0; k < traj->n; k++) {
                 const nelm_event *ev = &traj->ev[k];
@@ -310,9 +341,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
 {
     size_t S = o->nstrategies;
     size_t n = (size_t)b->n;
-    size_t nl = 0;
-    for (size_t k = 0; k < n * S; k++)
-        nl += b->out[k].nlines;
+    size_t nl = b->nlines;
     int ret = scratch_reserve(t, 15, n, e);
     if (ret != 0)
         return ret;
@@ -344,15 +373,16 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < S; s++, j++) {
-            const nelm_outcome *oc = &b->out[i * S + s];
+            const out_row *oc = &b->out[i * S + s];
             size_t c = 0;
             COL_U64(c++)[j] = b->first + i;
             COL_U8(c++)[j] = (uint8_t)s;
             COL_F64(c++)[j] = oc->os;
             COL_U8(c++)[j] = oc->cause;
             COL_U8(c++)[j] = oc->nlines;
-            COL_F64(c++)[j] = oc->nlines ? oc->line[0].pfs : NAN;
-            COL_U8(c++)[j] = oc->nlines ? oc->line[0].pfs_event : 0;
+            const nelm_line_outcome *l1 = oc->nlines ? &b->lines[line_row - t->nlines_rows] : NULL;
+            COL_F64(c++)[j] = l1 ? l1->pfs : NAN;
+            COL_U8(c++)[j] = l1 ? l1->pfs_event : 0;
             COL_F64(c++)[j] = oc->bsc_start >= 0 ? oc->bsc_start : NAN;
             for (unsigned k = 0; k < NELM_NKINDS; k++)
                 COL_U8(c++)[j] = (oc->kinds & (1u << k)) != 0;
@@ -373,9 +403,9 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
     j = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < S; s++) {
-            const nelm_outcome *oc = &b->out[i * S + s];
+            const out_row *oc = &b->out[i * S + s];
             for (size_t k = 0; k < oc->nlines; k++, j++) {
-                const nelm_line_outcome *l = &oc->line[k];
+                const nelm_line_outcome *l = &b->lines[j];
                 COL_U64(0)[j] = b->first + i;
                 COL_U8(1)[j] = (uint8_t)s;
                 COL_U8(2)[j] = (uint8_t)(k + 1);
