@@ -557,8 +557,9 @@ nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nel
     x.nopen = 0;
     x.nonsets = 0;
     x.done = false;
-    /* the header here (padding too: outcomes compare with memcmp), each line
-     * record when its line starts (run_line), the unused records at the end */
+    /* the header here (padding too: outcomes compare bytewise), each line
+     * record when its line starts (run_line); the records past nlines are
+     * left as they were */
     memset(out, 0, offsetof(nelm_outcome, line));
     out->bsc_start = -1;
     if (traj)
@@ -621,7 +622,13 @@ nelm_simulate_pre(const nelm_model *m, size_t strategy, uint64_t seed, const nel
     }
     if (!x.done)
         best_supportive_care(&x);
-    memset(&out->line[out->nlines], 0, (NELM_MAX_LINES - out->nlines) * sizeof out->line[0]);
+}
+
+bool
+nelm_outcome_equal(const nelm_outcome *a, const nelm_outcome *b)
+{
+    return memcmp(a, b, offsetof(nelm_outcome, line)) == 0 &&
+           memcmp(a->line, b->line, a->nlines * sizeof a->line[0]) == 0;
 }
 
 const char *

@@ -97,8 +97,13 @@ typedef struct nelm_outcome {
     uint32_t kinds;     /**< bit per nelm_kind_id received */
     uint32_t instances; /**< bit per instance received */
     double bsc_start;   /**< months; < 0: never entered */
-    nelm_line_outcome line[NELM_MAX_LINES];
+    nelm_line_outcome line[NELM_MAX_LINES]; /**< line[k] for k < nlines; the rest
+                                                 are left as they were */
 } nelm_outcome;
+
+/** The same outcome: header and the nlines line records, bytewise (the
+ *  engine zeroes their padding). */
+bool nelm_outcome_equal(const nelm_outcome *a, const nelm_outcome *b);
 
 /** A model ready to simulate: parameters plus what is derived from them. */
 typedef struct nelm_model {

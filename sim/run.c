@@ -729,7 +729,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     r->threads = threads;
     uint64_t nblocks = (o->npatients + o->block - 1) / o->block;
-    size_t W = (size_t)(2 * threads);
+    size_t W = (size_t)(4 * threads);
     if (W > nblocks)
         W = (size_t)nblocks;
     bool full = o->traj == NELM_TRAJ_FULL;
