@@ -332,7 +332,7 @@ int
 main(int argc, char **argv)
 {
     bool json = false, quick = false;
-    uint64_t n = 200000;
+    uint64_t n = 500000;
     int repeat = 3;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
@@ -414,6 +414,10 @@ main(int argc, char **argv)
     double outcomes_rate = ps / best[0], outcomes_rate_T = ps / best[1];
     double end_to_end = ps / best[2], end_to_end_T = ps / best[3];
     double efficiency = outcomes_rate_T / ((double)T * outcomes_rate);
+    /* the share of the threads' time spent working in the last all-threads
+     * run (simulating, and the master's serial stage): what the driver's
+     * scheduling leaves idle, whatever the machine's speed */
+    double utilisation = (rT.busy_seconds + rT.serial_seconds) / ((double)T * rT.sim_seconds);
     uint64_t draws = r1.stats.uniforms + r1.stats.baseline + r1.stats.lifetable;
     for (int f = 0; f < NELM_DIST_NFAMILIES; f++)
         draws += r1.stats.family[f];
@@ -441,7 +445,7 @@ main(int argc, char **argv)
                "\"end_to_end_rate_all_threads\": %.4g, \"full_rate\": %.4g, "
                "\"full_end_to_end_rate\": %.4g, \"floor_chained_rate\": %.4g, "
                "\"io_bound_rate\": %.4g, \"disk_bytes_per_s\": %.4g, "
-               "\"compressor_bytes_per_s\": %.4g, \"efficiency\": %.3f, "
+               "\"compressor_bytes_per_s\": %.4g, \"efficiency\": %.3f, \"utilisation\": %.3f, "
                "\"raw_bytes_per_patient\": %.1f, \"stored_bytes_per_patient\": %.1f, "
                "\"peak_rss_mb_1e5\": %.1f, \"peak_rss_mb_1e6\": %.1f, \"peak_rss_mb_1e7\": %.1f, "
                "\"repeat\": %d, \"spread_outcomes\": %.2f, \"spread_floor\": %.2f, "
@@ -449,9 +453,9 @@ main(int argc, char **argv)
                "\"version\": \"%s\", \"git\": \"%s\"}\n",
                T, (unsigned long long)n, P.nstrategies, per_ps, floor_rate, outcomes_rate,
                outcomes_rate_T, end_to_end, end_to_end_T, full_rate, full_end_to_end,
-               floor_chained_rate, io_bound_rate, disk, comp_bw, efficiency, raw_pp, stored_pp,
-               rss5, rss6, rss7, repeat, spread[0], spread[4], spread[5], spread[6], NELM_VERSION,
-               NELM_GIT_REV);
+               floor_chained_rate, io_bound_rate, disk, comp_bw, efficiency, utilisation, raw_pp,
+               stored_pp, rss5, rss6, rss7, repeat, spread[0], spread[4], spread[5], spread[6],
+               NELM_VERSION, NELM_GIT_REV);
     } else {
         printf("nelmsim %s (git %s), %s; %d threads\n", NELM_VERSION, NELM_GIT_REV,
                NELM_BUILD_FLAGS, T);
@@ -473,8 +477,8 @@ main(int argc, char **argv)
                outcomes_rate / floor_rate);
         printf("floor, each draw waiting     %10.4g /s (one core); outcomes = %.2f x it\n",
                floor_chained_rate, outcomes_rate / floor_chained_rate);
-        printf("outcomes only, %d threads     %10.4g /s, efficiency %.3f\n", T, outcomes_rate_T,
-               efficiency);
+        printf("outcomes only, %d threads     %10.4g /s, efficiency %.3f (threads busy %.3f)\n", T,
+               outcomes_rate_T, efficiency, utilisation);
         printf("  with the summaries (KM)    %10.4g /s (one core), %.4g /s (%d threads)\n",
                end_to_end, end_to_end_T, T);
         printf("full trajectories to %-8s %10.4g /s (%d threads); with the summaries %.4g /s\n",

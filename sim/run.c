@@ -31,6 +31,8 @@ typedef struct out_row {
     uint8_t cause, nlines;
 } out_row;
 
+enum { NSETS = 3 }; /* block sets in the pipeline */
+
 typedef struct block {
     uint64_t first, n;
     nelm_patient *pt;         /**< n */
@@ -44,6 +46,8 @@ typedef struct block {
     nelm_draw_stats stats;
     nelm_summary_acc acc[NELM_MAX_STRATEGIES]; /**< this block's outcomes, per strategy */
     int code;                                  /**< 0, or the error of this block */
+    char token;                                /**< the task dependence on this block */
+    double busy;                               /**< seconds simulating it */
     nelm_err err;
 } block;
 
@@ -107,7 +111,8 @@ list_reserve(void **list, size_t *cap, size_t need, size_t size, const char *wha
  * Each trajectory is simulated into one outcome record that stays in cache,
  * accumulated, and kept compactly (out_row plus its lines). */
 static void
-simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_trajectory *traj)
+simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_trajectory *traj,
+               const volatile sig_atomic_t *halt)
 {
     const nelm_params *p = m->p;
     size_t S = o->nstrategies;
@@ -119,7 +124,7 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
     for (size_t s = 0; s < S; s++)
         nelm_summary_acc_reset(&b->acc[s]);
     for (uint64_t i = 0; i < b->n; i++) {
-        if (o->stop && *o->stop) {
+        if ((o->stop && *o->stop) || *halt) {
             b->code = NELM_ERR_INTERRUPTED;
             NELM_FAIL(&b->err, NELM_ERR_INTERRUPTED, "interrupted");
             return;
@@ -729,24 +734,22 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     r->threads = threads;
     uint64_t nblocks = (o->npatients + o->block - 1) / o->block;
-    size_t W = (size_t)(4 * threads);
+    size_t W = (size_t)(2 * threads);
     if (W > nblocks)
         W = (size_t)nblocks;
     bool full = o->traj == NELM_TRAJ_FULL;
     bool tables = o->output != NULL && o->traj != NELM_TRAJ_NONE;
-    block *blk = calloc(2 * W, sizeof *blk); /* two sets of W: the pipeline's */
+    block *blk = calloc(NSETS * W, sizeof *blk); /* the pipeline's sets of W */
     nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
     out_tables t;
     memset(&t, 0, sizeof t);
-    nelm_h5_batch *compressing = NULL; /* chunks compressed during the next region */
-    nelm_h5_batch *writing = NULL;     /* chunks written during the next region */
     int ret = 0;
     double t0 = now();
     if (blk == NULL || (full && traj == NULL)) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks)");
         goto out;
     }
-    for (size_t w = 0; w < 2 * W; w++)
+    for (size_t w = 0; w < NSETS * W; w++)
         if (block_alloc(&blk[w], o->block, S, full) != 0) {
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks of %llu patients)",
                             (unsigned long long)o->block);
@@ -766,103 +769,135 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
     }
 
-    /* A three-stage pipeline over waves of W blocks, in one parallel region
-     * per wave: the threads simulate wave k (tasks) and compress the chunks
-     * queued from wave k-2 (tasks), while the master thread writes the chunks
-     * compressed during the previous region and turns wave k-1 into
-     * accumulator entries and table rows (the only HDF5 calls, all from the
-     * master). Two block sets alternate; everything is consumed in block
-     * order, so nothing depends on scheduling. */
+    /* A pipeline over waves of W blocks in one parallel region, with no
+     * barrier between waves. The master thread creates wave k's simulation
+     * tasks, then does the serial stage for wave k-1: it waits for each of
+     * its blocks in turn (running queued tasks meanwhile), turns it into
+     * accumulator entries and table rows, takes the full chunks and creates
+     * their compression tasks; then it writes the chunks taken one wave
+     * earlier, once compressed. HDF5 is called from the master thread only.
+     * Three block sets rotate (wave k reuses the set of wave k-3, consumed
+     * by then); everything is consumed in block order, so nothing depends
+     * on scheduling. */
     uint64_t nwaves = (nblocks + W - 1) / W;
-    size_t nw_of[2] = {0, 0};
-    for (uint64_t k = 0; k <= nwaves; k++) {
-        block *cur = blk + (size_t)(k % 2) * W, *prev = blk + (size_t)((k + 1) % 2) * W;
-        size_t nw = 0;
-        if (k < nwaves) {
-            uint64_t b0 = k * W;
-            nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
-            for (size_t w = 0; w < nw; w++) {
-                cur[w].first = (b0 + w) * o->block;
-                cur[w].n =
-                    o->npatients - cur[w].first < o->block ? o->npatients - cur[w].first : o->block;
-                cur[w].code = 0;
-            }
-        }
-        nw_of[k % 2] = nw;
-        size_t np = k > 0 ? nw_of[(k + 1) % 2] : 0; /* blocks of wave k-1 */
-        size_t nb = nelm_h5_batch_size(compressing);
-        int serr = 0;
-        nelm_err se = {0};
-        nelm_h5_batch *queued = NULL;
+    size_t nw_of[NSETS] = {0};
+    nelm_h5_batch *batch[2] = {NULL, NULL}; /* taken at waves k-1 and k-2 */
+    char *btok[2] = {NULL, NULL};           /* a dependence token per chunk */
+    int serr = 0;
+    nelm_err se = {0};
+    volatile sig_atomic_t halt = 0; /* the tasks' stop: an error or a signal */
+    /* time accounting (for the benchmark's utilisation): seconds in tasks
+     * run by the master thread (written by that thread only), compressing */
+    double master_in_tasks = 0, compress_busy = 0;
 #pragma omp parallel num_threads(threads)
 #pragma omp master
-        {
-            for (size_t w = 0; w < nw; w++) {
-#pragma omp task firstprivate(w)
-                simulate_block(m, o, &cur[w], full ? &traj[omp_get_thread_num()] : NULL);
-            }
-            for (size_t i = 0; i < nb; i++) {
-#pragma omp task firstprivate(i)
-                nelm_h5_batch_compress(compressing, i);
-            }
-            /* the serial stage, meanwhile */
-            if (writing) {
-                nelm_h5_batch *b = writing;
-                writing = NULL;
-                serr = nelm_h5_batch_write(t.h, b, &se);
-            }
-            for (size_t w = 0; w < np && serr == 0; w++)
-                if (prev[w].code != 0) { /* the lowest failing block first */
-                    se = prev[w].err;
-                    serr = prev[w].code;
-                }
-            for (size_t s = 0; s < S && serr == 0; s++)
-                for (size_t w = 0; w < np && serr == 0; w++)
-                    serr = nelm_summary_acc_append(&r->acc[s], &prev[w].acc[s], &se);
-            for (size_t w = 0; w < np && serr == 0; w++) {
-                const block *b = &prev[w];
-                for (size_t q = 0; q < NELM_DIST_NFAMILIES; q++)
-                    r->stats.family[q] += b->stats.family[q];
-                r->stats.uniforms += b->stats.uniforms;
-                r->stats.baseline += b->stats.baseline;
-                r->stats.lifetable += b->stats.lifetable;
-                if (tables)
-                    serr = tables_append_block(&t, o, b, &se);
-            }
-            if (serr == 0 && tables)
-                queued = nelm_h5_take(t.h);
-        }
-        if (serr != 0) {
-            nelm_h5_batch_free(queued);
-            *e = se;
-            ret = serr == NELM_ERR_INTERRUPTED ? NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted")
-                                               : serr;
-            goto out;
-        }
-        writing = compressing; /* compressed in this region */
-        compressing = queued;
-        if (o->progress && np > 0)
-            progress(o, prev[np - 1].first + prev[np - 1].n, t0);
-        if (o->stop && *o->stop) {
-            ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
-            goto out;
-        }
-    }
-    /* drain: the last chunks */
     {
-        size_t nb = nelm_h5_batch_size(compressing);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-        for (size_t i = 0; i < nb; i++)
-            nelm_h5_batch_compress(compressing, i);
-        nelm_h5_batch *b1 = writing, *b2 = compressing;
-        writing = compressing = NULL;
-        ret = nelm_h5_batch_write(t.h, b1, e);
-        if (ret == 0)
-            ret = nelm_h5_batch_write(t.h, b2, e);
+        for (uint64_t k = 0; k <= nwaves && serr == 0; k++) {
+            block *cur = blk + (size_t)(k % NSETS) * W;
+            block *prev = blk + (size_t)((k + NSETS - 1) % NSETS) * W;
+            size_t nw = 0;
+            if (k < nwaves) {
+                uint64_t b0 = k * W;
+                nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
+                for (size_t w = 0; w < nw; w++) {
+                    block *bw = &cur[w];
+                    bw->first = (b0 + w) * o->block;
+                    bw->n =
+                        o->npatients - bw->first < o->block ? o->npatients - bw->first : o->block;
+                    bw->code = 0;
+#pragma omp task depend(out : bw->token) firstprivate(bw)
+                    {
+                        double tb = now();
+                        simulate_block(m, o, bw, full ? &traj[omp_get_thread_num()] : NULL, &halt);
+                        bw->busy = now() - tb;
+                        if (omp_get_thread_num() == 0) /* the master, waiting */
+                            master_in_tasks += bw->busy;
+                    }
+                }
+            }
+            nw_of[k % NSETS] = nw;
+            size_t np = k > 0 ? nw_of[(k + NSETS - 1) % NSETS] : 0; /* blocks of wave k-1 */
+            double ts = now(), mt0 = master_in_tasks;
+            for (size_t w = 0; w < np && serr == 0; w++) {
+                block *bw = &prev[w];
+#pragma omp taskwait depend(in : bw->token)
+                if (bw->code != 0) { /* the lowest failing block first */
+                    se = bw->err;
+                    serr = bw->code;
+                    break;
+                }
+                r->busy_seconds += bw->busy;
+                for (size_t s = 0; s < S && serr == 0; s++)
+                    serr = nelm_summary_acc_append(&r->acc[s], &bw->acc[s], &se);
+                for (size_t q = 0; q < NELM_DIST_NFAMILIES; q++)
+                    r->stats.family[q] += bw->stats.family[q];
+                r->stats.uniforms += bw->stats.uniforms;
+                r->stats.baseline += bw->stats.baseline;
+                r->stats.lifetable += bw->stats.lifetable;
+                if (serr == 0 && tables)
+                    serr = tables_append_block(&t, o, bw, &se);
+            }
+            /* the chunks taken one wave ago: compressed by now, or nearly */
+            if (serr == 0 && batch[1]) {
+                size_t nb = nelm_h5_batch_size(batch[1]);
+                for (size_t i = 0; i < nb; i++) {
+#pragma omp taskwait depend(in : btok[1][i])
+                }
+                serr = nelm_h5_batch_write(t.h, batch[1], &se);
+                batch[1] = NULL;
+                free(btok[1]);
+                btok[1] = NULL;
+            }
+            if (serr == 0 && tables && np > 0) {
+                batch[1] = batch[0];
+                btok[1] = btok[0];
+                batch[0] = nelm_h5_take(t.h);
+                size_t nb = nelm_h5_batch_size(batch[0]);
+                btok[0] = nb ? calloc(nb, 1) : NULL;
+                if (nb && btok[0] == NULL) {
+                    serr = NELM_FAIL(&se, NELM_ERR_NOMEM, "out of memory (chunk queue)");
+                } else {
+                    nelm_h5_batch *bq = batch[0];
+                    for (size_t i = 0; i < nb; i++) {
+#pragma omp task depend(out : btok[0][i]) firstprivate(bq, i)
+                        {
+                            double tb = now();
+                            nelm_h5_batch_compress(bq, i);
+                            double dt = now() - tb;
+#pragma omp atomic
+                            compress_busy += dt;
+                            if (omp_get_thread_num() == 0)
+                                master_in_tasks += dt;
+                        }
+                    }
+                }
+            }
+            /* the master's own work, not the tasks it ran while waiting */
+            r->serial_seconds += now() - ts - (master_in_tasks - mt0);
+            if (serr == 0 && o->progress && np > 0)
+                progress(o, prev[np - 1].first + prev[np - 1].n, t0);
+            if (serr == 0 && o->stop && *o->stop)
+                serr = NELM_FAIL(&se, NELM_ERR_INTERRUPTED, "interrupted");
+        }
+        if (serr != 0)
+            halt = 1; /* queued blocks return at once */
+#pragma omp taskwait
+    }
+    /* drain: the last chunks (their tasks are done after the taskwait) */
+    for (int j = 1; j >= 0; j--) {
+        if (serr == 0 && batch[j])
+            serr = nelm_h5_batch_write(t.h, batch[j], &se);
         else
-            nelm_h5_batch_free(b2);
-        if (ret != 0)
-            goto out;
+            nelm_h5_batch_free(batch[j]);
+        batch[j] = NULL;
+        free(btok[j]);
+        btok[j] = NULL;
+    }
+    if (serr != 0) {
+        *e = se;
+        ret =
+            serr == NELM_ERR_INTERRUPTED ? NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted") : serr;
+        goto out;
     }
     if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
         goto out;
@@ -903,14 +938,12 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             goto out;
     }
 out:
-    nelm_h5_batch_free(compressing);
-    nelm_h5_batch_free(writing);
     if (ret != 0 && o->progress)
         fputs("\n", stderr);
     nelm_h5_abort(t.h);
     for (size_t j = 0; j < 32; j++)
         free(t.scratch[j]);
-    for (size_t w = 0; blk && w < 2 * W; w++)
+    for (size_t w = 0; blk && w < NSETS * W; w++)
         block_free(&blk[w]);
     free(blk);
     free(traj);

@@ -55,9 +55,11 @@ typedef struct nelm_run_opts {
 typedef struct nelm_run_result {
     nelm_summary_acc acc[NELM_MAX_STRATEGIES];
     nelm_summary sum[NELM_MAX_STRATEGIES];
-    nelm_draw_stats stats;            /**< draws made, all strategies */
-    double seconds;                   /**< wall time of the whole run */
-    double sim_seconds;               /**< of which simulating, reducing and writing the blocks */
+    nelm_draw_stats stats; /**< draws made, all strategies */
+    double seconds;        /**< wall time of the whole run */
+    double sim_seconds;    /**< of which simulating, reducing and writing the blocks */
+    double busy_seconds;   /**< summed over threads: in tasks (simulating, compressing) */
+    double serial_seconds; /**< the master thread's serial stage, without the tasks it ran */
     uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
     int threads;                      /**< threads used */
 } nelm_run_result;
