@@ -104,55 +104,24 @@ dist_of_family(int f)
     return NULL;
 }
 
-/* seconds to replay the counted draws */
-static double
-floor_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
+/* Seconds to replay the counted draws. Chained: each keyed by the previous
+ * one's result — what a simulation whose every draw decides the next must
+ * wait for (latency, not throughput). Inlined with `chained` a constant, so
+ * the independent replay carries no dependence at all. */
+static inline __attribute__((always_inline)) double
+replay_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink, bool chained)
 {
     double t0 = bench_now();
     uint64_t key = nelm_rng_key_prefix(1, 0);
     nelm_rng r;
     double acc = 0;
-    for (uint64_t i = 0; i < st->uniforms + st->baseline; i++) {
-        nelm_rng_keyed_tail(&r, key, NELM_STREAM_LINE, (uint32_t)(i & 15), (uint32_t)(i >> 4), 1);
-        acc += nelm_rng_uniform_pos(&r);
-    }
-    nelm_mod mod = {0.0, 1.0, 1.3};
-    for (int f = 0; f < NELM_DIST_NFAMILIES; f++) {
-        const nelm_dist *d = dist_of_family(f);
-        if (st->family[f] == 0 || d == NULL)
-            continue;
-        for (uint64_t i = 0; i < st->family[f]; i++) {
-            nelm_rng_keyed_tail(&r, key, NELM_STREAM_LINE, (uint32_t)(i & 15), (uint32_t)(i >> 4),
-                                2);
-            double t = 0;
-            if (nelm_dist_draw(d, &mod, nelm_rng_uniform_pos(&r), &t))
-                acc += t;
-        }
-    }
-    for (uint64_t i = 0; i < st->lifetable; i++) {
-        nelm_rng_keyed_tail(&r, key, NELM_STREAM_BACKGROUND, 0, (uint32_t)i, 0);
-        acc += nelm_lifetable_death_age(&m->lt, (nelm_sex)(i & 1), 60.0, nelm_rng_uniform_pos(&r));
-    }
-    *sink += acc;
-    return bench_now() - t0;
-}
-
-/* The same draws, each keyed by the previous one's result: what a
- * simulation whose every draw decides the next must wait for (latency, not
- * throughput). Seconds. */
-static double
-floor_chained_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
-{
-    double t0 = bench_now();
-    uint64_t key = nelm_rng_key_prefix(1, 0);
-    nelm_rng r;
-    double acc = 0;
-    uint32_t dep = 0; /* 0 or 1, from the previous draw */
+    uint32_t dep = 0; /* 0 or 1, from the previous draw when chained */
     for (uint64_t i = 0; i < st->uniforms + st->baseline; i++) {
         nelm_rng_keyed_tail(&r, key, NELM_STREAM_LINE, (uint32_t)(i & 15), (uint32_t)(i >> 4),
                             1 + dep);
         double u = nelm_rng_uniform_pos(&r);
-        dep = u < 0.5;
+        if (chained)
+            dep = u < 0.5;
         acc += u;
     }
     nelm_mod mod = {0.0, 1.0, 1.3};
@@ -165,7 +134,8 @@ floor_chained_seconds(const nelm_model *m, const nelm_draw_stats *st, double *si
                                 3 + dep);
             double t = 0;
             bool ev = nelm_dist_draw(d, &mod, nelm_rng_uniform_pos(&r), &t);
-            dep = ev && t < 12.0;
+            if (chained)
+                dep = ev && t < 12.0;
             acc += ev ? t : 0;
         }
     }
@@ -173,11 +143,24 @@ floor_chained_seconds(const nelm_model *m, const nelm_draw_stats *st, double *si
         nelm_rng_keyed_tail(&r, key, NELM_STREAM_BACKGROUND, dep, (uint32_t)i, 0);
         double a =
             nelm_lifetable_death_age(&m->lt, (nelm_sex)(i & 1), 60.0, nelm_rng_uniform_pos(&r));
-        dep = a < 80.0;
+        if (chained)
+            dep = a < 80.0;
         acc += a;
     }
     *sink += acc;
     return bench_now() - t0;
+}
+
+static double
+floor_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
+{
+    return replay_seconds(m, st, sink, false);
+}
+
+static double
+floor_chained_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
+{
+    return replay_seconds(m, st, sink, true);
 }
 
 /* sequential write bandwidth with fsync, bytes/s */
