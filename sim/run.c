@@ -149,8 +149,10 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
             }
             b->out[i * S + s] =
                 (out_row){out.os, out.bsc_start, out.kinds, out.instances, out.cause, out.nlines};
-            memcpy(&b->lines[b->nlines], out.line, out.nlines * sizeof out.line[0]);
-            b->nlines += out.nlines;
+            if (out.nlines > 0) { /* b->lines is NULL until a first line */
+                memcpy(&b->lines[b->nlines], out.line, out.nlines * sizeof out.line[0]);
+                b->nlines += out.nlines;
+            }
             if (!full)
                 continue;
             if (list_reserve((void **)&b->ev, &b->capev, b->nev + traj->n, sizeof *b->ev, "events",

@@ -28,6 +28,7 @@ import glob
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -740,6 +741,7 @@ def main():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     nelmsim, work = os.path.abspath(sys.argv[1]), sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)  # nothing left by an earlier, aborted run
     os.makedirs(work, exist_ok=True)
     h5 = os.path.join(work, "x.h5")
     run_csv, sum_csv = os.path.join(work, "run.csv"), os.path.join(work, "sum.csv")

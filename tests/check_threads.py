@@ -17,6 +17,7 @@ created, command_line). Exit 0 when all agree, 1 naming the first
 difference, 2 on bad usage.
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -117,6 +118,7 @@ def main():
         print("usage: check_threads.py NELMSIM WORKDIR", file=sys.stderr)
         return 2
     nelmsim, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    shutil.rmtree(work, ignore_errors=True)  # nothing left by an earlier, aborted run
     outs = {}
     for t in THREADS:
         d = os.path.join(work, f"threads{t}")
