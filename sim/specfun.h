@@ -60,4 +60,25 @@ double nelm_sf_expm1mx(double x);
 /** e^x E1(x) for x > 0 (scaled exponential integral; finite for all x > 0). */
 double nelm_sf_expint_e1_scaled(double x);
 
+/** Regularized incomplete beta I_x(a, b) = B_x(a, b) / B(a, b) for a, b > 0,
+ *  0 <= x <= 1 (I_0 = 0, I_1 = 1); a, b = +inf, a or b <= 0, x outside [0, 1]
+ *  or NaN give NaN. Measured against 50-digit values for a, b in [0.05, 1e4]:
+ *  relative error below 2.1e-14 where I >= 1e-30, 5.2e-14 where I >= 1e-100,
+ *  and about ε |log I| below (2.3e-13 at I ~ 1e-298), the conditioning of
+ *  exp(log x^a (1-x)^b / B). Works, less tested, for a, b from 1e-3 to 1e12.
+ *  Method: DLMF 8.17.22's continued fraction (odd contraction, modified
+ *  Lentz) on the side of (a+1)/(a+b+2) where it converges fast, with
+ *  I_x(a,b) = 1 - I_{1-x}(b,a), and a cancellation-free log prefactor
+ *  (Stirling remainders and log1pmx). */
+double nelm_sf_beta_inc(double a, double b, double x);
+/** Its inverse in x: x in [0, 1] with I_x(a, b) = p, 0 <= p <= 1 (p = 0
+ *  gives 0, p = 1 gives 1; NaN as above or for p outside [0, 1]); roots
+ *  below the normal range are returned as subnormal numbers or 0. Halley's
+ *  method in log x, or in log(1-x) when p > I_{1/2}(a, b), inside a
+ *  bracket, from A&S 26.5.22 or the small-x power law. Relative error in
+ *  min(x, 1-x) about 2ε (1 + |log t|)/κ, t = min(p, 1-p), κ = |d log t /
+ *  d log min(x, 1-x)| (κ ≈ a in the lower tail): 7e-14 at worst for
+ *  t >= 1e-30 on the range above. */
+double nelm_sf_beta_inc_inv(double a, double b, double p);
+
 #endif

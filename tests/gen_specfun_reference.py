@@ -5,13 +5,16 @@ Run with Debian's interpreter (it has numpy, scipy 1.10 and mpmath):
 
     /usr/bin/python3 tests/gen_specfun_reference.py > tests/data/specfun-scipy.csv
 
-Each row is  function,a,x,value  (a is 0 for one-argument functions); every
-number is printed with repr(), so it reads back as the same double. Each value
-is computed twice, with scipy.special and with mpmath at 45+ digits from the
-exact double inputs. scipy's value is written when the two agree to 2e-15
-relative; otherwise (scipy's own error, an underflow, or a function scipy does
-not have) mpmath's value is written. The header records how many rows took
-mpmath's value. The output is deterministic (fixed grids, no random numbers).
+Each row is  function,a,x,value  (a is 0 for one-argument functions); rows of
+the three-argument functions carry a fifth field, b:  function,a,x,value,b
+(the header names the four common columns; readers of the other rows are
+unaffected). Every number is printed with repr(), so it reads back as the
+same double. Each value is computed twice, with scipy.special and with mpmath
+at 45+ digits from the exact double inputs. scipy's value is written when the
+two agree to 2e-15 relative; otherwise (scipy's own error, an underflow, or a
+function scipy does not have) mpmath's value is written. The header records
+how many rows took mpmath's value. The output is deterministic (fixed grids,
+no random numbers).
 
 Functions (x holds the second argument):
   gammainc, gammaincc       P(a,x), Q(a,x)                    (a, x)
@@ -23,6 +26,18 @@ Functions (x holds the second argument):
   ndtri_log                 z with log Φ(z) = log_p            (0, log_p)
   exp1_scaled               e^x E1(x)                          (0, x)
   gammaln                   log Γ(x)                           (0, x)
+  betainc                   I_x(a,b)                          (a, x, b)
+  betaincinv                x with I_x(a,b) = p               (a, p, b)
+
+The incomplete beta references are mpmath evaluations of the continued
+fraction DLMF 8.17.22 (with I_x(a,b) = 1 - I_{1-x}(b,a) beyond its turning
+point), at 50 digits plus 2 per decade of max(a, b), and with as many more
+digits as a value formed as 1 minus the other needs (mpmath's own betainc
+does not converge for a, b near 1e4). A one-off check against numerical
+quadrature of the density and mpmath's betainc (where it converges) agreed
+to 1e-25. The inverse's references are roots found by Newton's method in
+logit x on those values, to 1e-25 in logit x; scipy's betaincinv is only the
+starting point (and the value written where it agrees, as above).
 """
 import math
 import sys
@@ -41,6 +56,11 @@ X_ABS = [1e-10, 0.01, 0.5, 1.0, 1.5, 3.0, 10.0, 30.0, 100.0, 700.0, 5e4]
 P_GRID = [1e-300, 1e-100, 1e-20, 1e-5, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99,
           1 - 1e-5, 1 - 1e-10, 1 - 1e-16]
 LOGQ_GRID = [-1e5, -1e4, -700.0, -100.0, -10.0, -1.0, -0.5, -1e-3, -1e-10, -1e-19]
+BETA_AB = [0.05, 0.3, 1.0, 2.5, 10.0, 75.5, 1000.0, 1e4]
+BETA_X_ABS = [1e-10, 1e-3, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 0.999, 1 - 1e-10]
+BETA_X_SD = [-8, -4, -2, -1, -0.3, 0, 0.3, 1, 2, 4, 8]  # mean + k sd
+BETA_P = [1e-300, 1e-100, 1e-20, 1e-8, 1e-3, 0.025, 0.1, 0.3, 0.5, 0.7, 0.9, 0.975, 0.999,
+          1 - 1e-8, 1 - 1e-12]
 
 
 # ---- mpmath references -------------------------------------------------------
@@ -141,8 +161,9 @@ substituted = {}
 count = {}
 
 
-def emit(fn, a, x, scipy_value, mp_value):
-    """Write scipy's value when it agrees with mpmath's to AGREE, else mpmath's."""
+def emit(fn, a, x, scipy_value, mp_value, b=None):
+    """Write scipy's value when it agrees with mpmath's to AGREE, else mpmath's;
+    b (the third argument) goes in a fifth field."""
     ref = float(mp_value)
     if not math.isfinite(ref) or abs(ref) < 1e-300 and mp_value != 0:
         return  # not representable as a normal double: nothing to compare
@@ -153,7 +174,8 @@ def emit(fn, a, x, scipy_value, mp_value):
     else:
         substituted[fn] = substituted.get(fn, 0) + 1
     count[fn] = count.get(fn, 0) + 1
-    rows.append("%s,%r,%r,%r" % (fn, float(a), float(x), use))
+    row = "%s,%r,%r,%r" % (fn, float(a), float(x), use)
+    rows.append(row if b is None else row + ",%r" % float(b))
 
 
 def gamma_rows():
@@ -264,12 +286,135 @@ def gammaln_rows():
         emit("gammaln", 0, x, float(sc.gammaln(x)), mp.loggamma(mp.mpf(x)))
 
 
+# ---- incomplete beta ----------------------------------------------------------------
+
+def _beta_cf(A, B, X):
+    """F of DLMF 8.17.22, I_x(a,b) = x^a (1-x)^b / (a B(a,b) F), by Lentz's method."""
+    tiny = mp.mpf(10) ** (-3 * mp.mp.dps)
+    eps = mp.mpf(10) ** (-mp.mp.dps + 5)
+    f, c, d, j = mp.mpf(1), mp.mpf(1), mp.mpf(0), 0
+    while True:
+        j += 1
+        m = j // 2
+        if j % 2:
+            dj = -(A + m) * (A + B + m) * X / ((A + 2 * m) * (A + 2 * m + 1))
+        else:
+            dj = m * (B - m) * X / ((A + 2 * m - 1) * (A + 2 * m))
+        d = 1 + dj * d
+        d = d if d != 0 else tiny
+        c = 1 + dj / c
+        c = c if c != 0 else tiny
+        d = 1 / d
+        f *= c * d
+        if abs(c * d - 1) < eps:
+            return f
+
+
+def mp_beta(a, b, X, Y=None, digits=50):
+    """(I_x(a,b), 1 - I_x(a,b), log K), K = x^a (1-x)^b / B(a,b), for double a, b and
+    an mpf x in (0, 1) (and y = 1 - x, when given, as precise as x); each of the two
+    to digits - 10 digits or more (a side below 1e-390 is 0)."""
+    base = digits + 2 * max(0, int(math.log10(max(a, b, 1.0))))
+    extra = 0
+    while True:
+        with mp.workdps(base + extra):
+            A, B = mp.mpf(a), mp.mpf(b)
+            if Y is None:
+                Y = 1 - X
+            lk = A * mp.log(X) + B * mp.log(Y) - (mp.loggamma(A) + mp.loggamma(B)
+                                                  - mp.loggamma(A + B))
+            if X * (A + B + 2) < A + 1:
+                w = mp.exp(lk) / (A * _beta_cf(A, B, X))
+                w1 = 1 - w
+            else:
+                w1 = mp.exp(lk) / (B * _beta_cf(B, A, Y))
+                w = 1 - w1
+            small = min(w, w1)
+            # the side formed as 1 - other keeps base + extra + log10(small) digits
+            need = 0 if small == 0 else int(-mp.log10(small)) + 10
+            if small != 0 and need <= extra + 10:
+                return +w, +w1, +lk
+            if extra >= 400:  # below 1e-390: not a double
+                w, w1 = (mp.mpf(0), mp.mpf(1)) if w < w1 else (mp.mpf(1), mp.mpf(0))
+                return w, w1, +lk
+            extra = min(400, max(need, 2 * extra + 40))
+
+
+def mp_beta_root(a, b, p, x0):
+    """x with I_x(a,b) = p (p <= 1/2), or 1 - I_x(a,b) = 1 - p (p > 1/2; 1 - p is
+    exact), by Newton's method on log T in v = logit x (d log T/dv = ±K/T) from the
+    start x0, steps capped at 4 in v, keeping a bracket from the residual's signs
+    and bisecting when a step leaves it. None when the root is below 1e-300."""
+    lower = p <= 0.5
+    with mp.workdps(36):
+        lt = mp.log(mp.mpf(p) if lower else 1 - mp.mpf(p))
+        if lower and mp_beta(a, b, mp.mpf(10) ** -300, digits=36)[0] > p:
+            return None
+        lo, hi = -mp.inf, mp.inf
+        v = mp.log(mp.mpf(x0) / (1 - mp.mpf(x0)))
+        for _ in range(400):
+            w, w1, lk = mp_beta(a, b, 1 / (1 + mp.exp(-v)), 1 / (1 + mp.exp(v)), digits=36)
+            t = w if lower else w1
+            gv = mp.log(t) - lt if t != 0 else -mp.inf
+            if gv == 0:
+                break
+            # g increases with v on the lower side, decreases on the upper
+            if (gv > 0) == lower:
+                hi = v
+            else:
+                lo = v
+            if mp.isfinite(gv):
+                d = mp.exp(lk - mp.log(t)) * (1 if lower else -1)
+                vn = v - max(min(gv / d, mp.mpf(4)), mp.mpf(-4))
+            else:
+                vn = v + (4 if lower else -4)
+            if abs(vn - v) < mp.mpf(10) ** -25:
+                v = vn
+                break
+            if not lo < vn < hi:
+                vn = (lo + hi) / 2 if mp.isfinite(lo) and mp.isfinite(hi) else \
+                    (v - 4 if vn <= lo else v + 4)
+            v = vn
+        else:
+            raise RuntimeError("no convergence for a=%r b=%r p=%r" % (a, b, p))
+        X = 1 / (1 + mp.exp(-v))
+        return None if X < mp.mpf(10) ** -300 else X
+
+
+def beta_rows():
+    for a in BETA_AB:
+        for b in BETA_AB:
+            mu = a / (a + b)
+            sd = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+            turn = (a + 1) / (a + b + 2)  # the fraction's turning point
+            xs = set(BETA_X_ABS) | {turn, math.nextafter(turn, 0), math.nextafter(turn, 1)}
+            xs |= {mu + k * sd for k in BETA_X_SD if 0 < mu + k * sd < 1}
+            for x in sorted(xs):
+                w, w1, lk = mp_beta(a, b, mp.mpf(x))
+                emit("betainc", a, x, float(sc.betainc(a, b, x)), w, b)
+
+
+def beta_inverse_rows():
+    for a in BETA_AB:
+        for b in BETA_AB:
+            for p in BETA_P:
+                with np.errstate(all="ignore"):
+                    sx = float(sc.betaincinv(a, b, p))
+                x0 = sx if 1e-300 < sx < 1 - 1e-15 else 0.5
+                x = mp_beta_root(a, b, p, x0)
+                if x is None:
+                    continue
+                emit("betaincinv", a, p, sx, x, b)
+
+
 def main():
     gamma_rows()
     gamma_inverse_rows()
     norm_rows()
     e1_rows()
     gammaln_rows()
+    beta_rows()
+    beta_inverse_rows()
     out = sys.stdout
     out.write("# specfun-scipy.csv: reference values for tests/test_specfun.c.\n")
     out.write("# Generated by tests/gen_specfun_reference.py (scipy %s, mpmath %s, numpy %s);\n"
@@ -278,6 +423,7 @@ def main():
     out.write("# exact double inputs) to %g relative, mpmath's otherwise.\n" % AGREE)
     out.write("# rows per function (of which mpmath's value): %s\n" % ", ".join(
         "%s %d (%d)" % (k, count[k], substituted.get(k, 0)) for k in sorted(count)))
+    out.write("# betainc and betaincinv rows have a fifth field, b (function,a,x,value,b).\n")
     out.write("function,a,x,value\n")
     for r in rows:
         out.write(r + "\n")
