@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1197,4 +1198,103 @@ out:
     close_id(&root);
     h5_destroy(h);
     return ret;
+}
+
+int64_t
+nelm_h5_file_id(const nelm_h5 *h)
+{
+    return (int64_t)h->file;
+}
+
+int
+nelm_h5_read_attr_u64(int64_t loc, const char *name, uint64_t *v)
+{
+    if (H5Aexists((hid_t)loc, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen((hid_t)loc, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t t = H5Aget_type(a);
+    herr_t r = t >= 0 && H5Tget_class(t) == H5T_INTEGER ? H5Aread(a, H5T_NATIVE_UINT64, v) : -1;
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return r < 0 ? -1 : 0;
+}
+
+int
+nelm_h5_read_attr_str(int64_t loc, const char *name, char *out, size_t len)
+{
+    if (len == 0 || H5Aexists((hid_t)loc, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen((hid_t)loc, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t t = H5Aget_type(a);
+    int ret = -1;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING) {
+        if (H5Tis_variable_str(t) > 0) {
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            char *s = NULL;
+            H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(t)); /* UTF-8 as written: no conversion */
+            if (H5Aread(a, mt, &s) >= 0 && s) {
+                snprintf(out, len, "%s", s);
+                H5free_memory(s);
+                ret = 0;
+            }
+            H5Tclose(mt);
+        } else {
+            size_t sz = H5Tget_size(t);
+            char *buf = calloc(sz + 1, 1);
+            if (buf && H5Aread(a, t, buf) >= 0) {
+                snprintf(out, len, "%s", buf);
+                ret = 0;
+            }
+            free(buf);
+        }
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return ret;
+}
+
+int
+nelm_h5_shard_state(const char *path, const char *fingerprint, char *why, size_t whylen)
+{
+    H5E_auto2_t fn = NULL;
+    void *data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &fn, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int res = -1;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0) {
+        uint64_t complete = 0;
+        char fp[64] = "";
+        if (nelm_h5_read_attr_u64((int64_t)f, "complete", &complete) != 0)
+            complete = 0;
+        nelm_h5_read_attr_str((int64_t)f, "fingerprint", fp, sizeof fp);
+        if (complete == 1) {
+            res = strcmp(fp, fingerprint) == 0;
+            if (!res)
+                snprintf(why, whylen, "its run fingerprint is %s, this run's %s",
+                         fp[0] ? fp : "(none)", fingerprint);
+        }
+        H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, fn, data);
+    return res;
+}
+
+int
+nelm_h5_attr_created(nelm_h5 *h, nelm_err *e)
+{
+    char when[64];
+    time_t now_t = time(NULL);
+    struct tm tmv;
+    if (gmtime_r(&now_t, &tmv) == NULL ||
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
+        snprintf(when, sizeof when, "unknown");
+    return nelm_h5_attr_str(h, "/", "created", when, e);
 }

@@ -109,6 +109,21 @@ void nelm_h5_batch_free(nelm_h5_batch *b);
 /** Finish: partial chunks, extents, "complete" attribute, flush, close,
  *  rename. Frees h (also on error, after removing the temporary file). */
 int nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e);
+/** The open HDF5 file (an hid_t) for copying objects in with the HDF5 API
+ *  (nelmsim merge); what is written that way is the caller's to check. */
+int64_t nelm_h5_file_id(const nelm_h5 *h);
+/** The root attribute "created": the UTC time now, ISO 8601
+ *  (2025-01-31T12:00:00Z), or "unknown". */
+int nelm_h5_attr_created(nelm_h5 *h, nelm_err *e);
+/** Read a string or an unsigned integer attribute of the HDF5 object loc
+ *  (an hid_t): 0, or -1 when it is missing or of another kind. The string
+ *  is cut to len - 1 bytes. HDF5's error printing is the caller's. */
+int nelm_h5_read_attr_str(int64_t loc, const char *name, char *out, size_t len);
+int nelm_h5_read_attr_u64(int64_t loc, const char *name, uint64_t *v);
+/** Is the finished file at path a shard of the run with this fingerprint?
+ *  1 yes; 0 no (why says: another fingerprint); -1 missing, unreadable or
+ *  not finished. */
+int nelm_h5_shard_state(const char *path, const char *fingerprint, char *why, size_t whylen);
 /** Give up: close and remove the temporary file; frees h. NULL is fine. */
 void nelm_h5_abort(nelm_h5 *h);
 

@@ -10,9 +10,11 @@
 #include <time.h>
 
 #include "build_info.h"
+#include "fingerprint.h"
 #include "h5out.h"
 #include "kindspec.h"
 #include "run.h"
+#include "sumtables.h"
 
 /* One event row of the output (events table). */
 typedef struct ev_row {
@@ -455,177 +457,11 @@ static int
 write_summaries(out_tables *t, const nelm_model *m, const nelm_run_opts *o,
                 const nelm_run_result *r, nelm_err *e)
 {
-    const nelm_params *p = m->p;
-    size_t S = o->nstrategies;
-    /* per strategy: one row */
-    static const char *const fnames[] = {"median_os",        "median_os_lo",   "median_os_hi",
-                                         "mean_os",          "mean_os_se",     "rmst",
-                                         "rmst_se",          "os_12",          "os_12_lo",
-                                         "os_12_hi",         "os_36",          "os_36_lo",
-                                         "os_36_hi",         "os_60",          "os_60_lo",
-                                         "os_60_hi",         "os_120",         "os_120_lo",
-                                         "os_120_hi",        "median_pfs1",    "median_pfs1_lo",
-                                         "median_pfs1_hi",   "mean_lines",     "death_disease",
-                                         "death_treatment",  "death_toxicity", "death_background",
-                                         "alive_at_horizon", "diff_mean_os",   "diff_mean_os_se",
-                                         "diff_rmst",        "diff_rmst_se"};
-    enum { NF = sizeof fnames / sizeof fnames[0] };
-    nelm_h5_col cols[NF + 3 + NELM_NKINDS];
-    static char kind_share_col[NELM_NKINDS][32];
-    size_t nc = 0;
-    cols[nc++] = (nelm_h5_col){"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S};
-    cols[nc++] = (nelm_h5_col){"patients", NELM_H5_U64, NULL, NULL, NULL, 0};
-    cols[nc++] = (nelm_h5_col){"patients_pfs1", NELM_H5_U64, NULL, NULL, NULL, 0};
-    for (size_t f = 0; f < NF; f++)
-        cols[nc++] = (nelm_h5_col){fnames[f],
-                                   NELM_H5_F64,
-                                   strncmp(fnames[f], "os_", 3) == 0 ||
-                                           strncmp(fnames[f], "death", 5) == 0 ||
-                                           strncmp(fnames[f], "alive", 5) == 0
-                                       ? "fraction"
-                                   : strcmp(fnames[f], "mean_lines") == 0 ? NULL
-                                                                          : "months",
-                                   NULL,
-                                   NULL,
-                                   0};
-    for (int k = 0; k < NELM_NKINDS; k++) {
-        snprintf(kind_share_col[k], sizeof kind_share_col[k], "received_%s", nelm_kind_names[k]);
-        cols[nc++] = (nelm_h5_col){kind_share_col[k], NELM_H5_F64, "fraction", NULL, NULL, 0};
-    }
-    nelm_h5_table *tab = NULL;
-    int ret = nelm_h5_table_create(t->h, "summary/strategies", cols, nc, S,
-                                   "per strategy (DESIGN 8); months unless stated", &tab, e);
-    if (ret != 0)
-        return ret;
-    uint8_t sidx[NELM_MAX_STRATEGIES];
-    uint64_t npt[NELM_MAX_STRATEGIES], npfs[NELM_MAX_STRATEGIES];
-    double vals[NF + NELM_NKINDS][NELM_MAX_STRATEGIES];
-    for (size_t s = 0; s < S; s++) {
-        const nelm_summary *u = &r->sum[s];
-        sidx[s] = (uint8_t)s;
-        npt[s] = u->n;
-        npfs[s] = u->npfs1;
-        double v[NF] = {u->median_os,
-                        u->median_os_lo,
-                        u->median_os_hi,
-                        u->mean_os,
-                        u->mean_os_se,
-                        u->rmst,
-                        u->rmst_se,
-                        u->os_at[0],
-                        u->os_at_lo[0],
-                        u->os_at_hi[0],
-                        u->os_at[1],
-                        u->os_at_lo[1],
-                        u->os_at_hi[1],
-                        u->os_at[2],
-                        u->os_at_lo[2],
-                        u->os_at_hi[2],
-                        u->os_at[3],
-                        u->os_at_lo[3],
-                        u->os_at_hi[3],
-                        u->median_pfs1,
-                        u->median_pfs1_lo,
-                        u->median_pfs1_hi,
-                        u->mean_lines,
-                        u->cause_share[NELM_CAUSE_DISEASE],
-                        u->cause_share[NELM_CAUSE_TREATMENT],
-                        u->cause_share[NELM_CAUSE_TOXICITY],
-                        u->cause_share[NELM_CAUSE_BACKGROUND],
-                        u->cause_share[NELM_CAUSE_NONE],
-                        u->diff_mean_os,
-                        u->diff_mean_os_se,
-                        u->diff_rmst,
-                        u->diff_rmst_se};
-        for (size_t f = 0; f < NF; f++)
-            vals[f][s] = v[f];
-        for (int k = 0; k < NELM_NKINDS; k++)
-            vals[NF + (size_t)k][s] = u->kind_share[k];
-    }
-    const void *colp[NF + 3 + NELM_NKINDS];
-    colp[0] = sidx;
-    colp[1] = npt;
-    colp[2] = npfs;
-    for (size_t f = 0; f < NF + NELM_NKINDS; f++)
-        colp[3 + f] = vals[f];
-    if ((ret = nelm_h5_append(tab, colp, S, e)) != 0)
-        return ret;
-
-    /* instance shares: (strategy, instance, share) */
-    const nelm_h5_col icols[] = {
-        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
-        {"instance", NELM_H5_ENUM8, NULL, NULL, t->instance_names, p->nmodalities + 1},
-        {"share", NELM_H5_F64, "fraction", "received at least once", NULL, 0},
-    };
-    if ((ret = nelm_h5_table_create(
-             t->h, "summary/instance_share", icols, 3, S * (p->nmodalities ? p->nmodalities : 1),
-             "share of patients receiving each modality instance", &tab, e)) != 0)
-        return ret;
-    for (size_t s = 0; s < S; s++)
-        for (size_t i = 0; i < p->nmodalities; i++) {
-            uint8_t a = (uint8_t)s, b = (uint8_t)i;
-            double sh = r->sum[s].instance_share[i];
-            const void *c3[] = {&a, &b, &sh};
-            if ((ret = nelm_h5_append(tab, c3, 1, e)) != 0)
-                return ret;
-        }
-
-    /* PFS by line */
-    const nelm_h5_col pcols[] = {
-        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
-        {"line", NELM_H5_U8, NULL, "order started (1: first line)", NULL, 0},
-        {"patients", NELM_H5_U64, NULL, "who started it", NULL, 0},
-        {"median", NELM_H5_F64, "months", NULL, NULL, 0},
-        {"median_lo", NELM_H5_F64, "months", NULL, NULL, 0},
-        {"median_hi", NELM_H5_F64, "months", NULL, NULL, 0},
-    };
-    if ((ret = nelm_h5_table_create(t->h, "summary/pfs_by_line", pcols, 6, 64,
-                                    "PFS of each line from its start, among those who start it",
-                                    &tab, e)) != 0)
-        return ret;
-    for (size_t s = 0; s < S; s++)
-        for (size_t k = 0; k < r->sum[s].nlines_pfs; k++) {
-            uint8_t a = (uint8_t)s, ln = (uint8_t)(k + 1);
-            uint64_t n = r->sum[s].pfs_n[k];
-            const void *c6[] = {
-                &a, &ln, &n, &r->sum[s].pfs_median[k], &r->sum[s].pfs_lo[k], &r->sum[s].pfs_hi[k]};
-            if ((ret = nelm_h5_append(tab, c6, 1, e)) != 0)
-                return ret;
-        }
-
-    /* KM on the monthly grid */
-    const nelm_h5_col kcols[] = {
-        {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
-        {"month", NELM_H5_U16, "months", NULL, NULL, 0},
-        {"surv", NELM_H5_F64, NULL, "Kaplan-Meier overall survival", NULL, 0},
-        {"lo", NELM_H5_F64, NULL, "95 % interval (log)", NULL, 0},
-        {"hi", NELM_H5_F64, NULL, NULL, NULL, 0},
-    };
-    if ((ret = nelm_h5_table_create(t->h, "summary/km", kcols, 5, NELM_KM_MONTHS_DEFAULT,
-                                    "overall survival on a monthly grid", &tab, e)) != 0)
-        return ret;
-    size_t G = NELM_KM_MONTHS_DEFAULT;
-    double *sv = malloc(3 * G * sizeof *sv);
-    uint8_t *sc = malloc(G);
-    uint16_t *mo = malloc(G * sizeof *mo);
-    if (!sv || !sc || !mo) {
-        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (KM grid)");
-        goto out;
-    }
-    for (size_t s = 0; s < S && ret == 0; s++) {
-        ret = nelm_summary_km_grid(&r->acc[s], G, sv, sv + G, sv + 2 * G, e);
-        for (size_t g = 0; g < G; g++) {
-            sc[g] = (uint8_t)s;
-            mo[g] = (uint16_t)g;
-        }
-        const void *c5[] = {sc, mo, sv, sv + G, sv + 2 * G};
-        if (ret == 0)
-            ret = nelm_h5_append(tab, c5, G, e);
-    }
-out:
-    free(sv);
-    free(sc);
-    free(mo);
+    nelm_sum_tables *st = NULL;
+    int ret = nelm_sum_tables_create(t->h, m->p, o->strategies, o->nstrategies, false, &st, e);
+    if (ret == 0)
+        ret = nelm_sum_tables_append(st, 0, r, e);
+    nelm_sum_tables_free(st);
     return ret;
 }
 
@@ -634,13 +470,9 @@ write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int thr
 {
     const nelm_params *p = m->p;
     nelm_h5 *h = t->h;
-    char when[64];
-    time_t now_t = time(NULL);
-    struct tm tmv;
-    if (gmtime_r(&now_t, &tmv) == NULL ||
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
-        snprintf(when, sizeof when, "unknown");
     static const char *const traj_names[] = {"none", "outcomes", "full"};
+    char fp[17];
+    nelm_run_fingerprint(p, o, fp);
     char comp[32];
     if (o->deflate_level < 0)
         snprintf(comp, sizeof comp, "none");
@@ -656,9 +488,15 @@ write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int thr
              nelm_h5_attr_str(h, "/", "command_line", o->command_line ? o->command_line : "", e)) ||
         (ret = nelm_h5_attr_str(h, "/", "model", o->model_name ? o->model_name : "", e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "seed", o->seed, e)) ||
-        (ret = nelm_h5_attr_str(h, "/", "created", when, e)) ||
+        (ret = nelm_h5_attr_created(h, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "threads", (uint64_t)threads, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "patients", o->npatients, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "first_patient", o->first, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "patients_total",
+                                o->total_patients ? o->total_patients : o->npatients, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "shard", o->shard, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "shards", o->nshards ? o->nshards : 1, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "fingerprint", fp, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "block_size", o->block, e)) ||
         (ret = nelm_h5_attr_str(h, "/", "trajectories", traj_names[o->traj], e)) ||
         (ret = nelm_h5_attr_str(h, "/", "compression", comp, e)) ||
@@ -706,6 +544,46 @@ write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int thr
 }
 
 /* ---- the driver ---- */
+
+void
+nelm_run_fingerprint(const nelm_params *p, const nelm_run_opts *o, char out[17])
+{
+    uint64_t h = NELM_FP_INIT;
+    h = nelm_fp_str(h, "nelmsim run");
+    h = nelm_fp_str(h, NELM_VERSION);
+    char *yaml = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&yaml, &len);
+    if (f) {
+        nelm_params_dump(f, p);
+        if (fclose(f) == 0)
+            h = nelm_fp_str(h, yaml);
+        else
+            h = nelm_fp_str(h, "(parameters: out of memory)");
+        free(yaml);
+    }
+    h = nelm_fp_u64(h, o->seed);
+    h = nelm_fp_u64(h, o->total_patients ? o->total_patients : o->npatients);
+    h = nelm_fp_u64(h, o->block);
+    for (size_t k = 0; k < o->nstrategies; k++)
+        h = nelm_fp_str(h, p->strategies[o->strategies[k]].name);
+    h = nelm_fp_u64(h, o->reference);
+    h = nelm_fp_f64(h, o->tau);
+    h = nelm_fp_u64(h, (uint64_t)o->traj);
+    h = nelm_fp_u64(h, o->nshards ? o->nshards : 1);
+    nelm_fp_hex(h, out);
+}
+
+void
+nelm_run_shard_range(uint64_t total, uint64_t bsize, uint32_t shard, uint32_t nshards,
+                     uint64_t *first, uint64_t *n)
+{
+    uint64_t nb = (total + bsize - 1) / bsize;
+    uint64_t b0 = nb * shard / nshards, b1 = nb * (shard + 1) / nshards;
+    *first = b0 * bsize;
+    uint64_t end = b1 * bsize < total ? b1 * bsize : total;
+    *n = end > *first ? end - *first : 0;
+}
 
 static void
 progress(const nelm_run_opts *o, uint64_t done, double t0)
@@ -803,9 +681,9 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
                 for (size_t w = 0; w < nw; w++) {
                     block *bw = &cur[w];
-                    bw->first = (b0 + w) * o->block;
-                    bw->n =
-                        o->npatients - bw->first < o->block ? o->npatients - bw->first : o->block;
+                    uint64_t off = (b0 + w) * o->block; /* within this run's patients */
+                    bw->first = o->first + off;
+                    bw->n = o->npatients - off < o->block ? o->npatients - off : o->block;
                     bw->code = 0;
 #pragma omp task depend(out : bw->token) firstprivate(bw)
                     {
@@ -877,7 +755,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             /* the master's own work, not the tasks it ran while waiting */
             r->serial_seconds += now() - ts - (master_in_tasks - mt0);
             if (serr == 0 && o->progress && np > 0)
-                progress(o, prev[np - 1].first + prev[np - 1].n, t0);
+                progress(o, prev[np - 1].first - o->first + prev[np - 1].n, t0);
             if (serr == 0 && o->stop && *o->stop)
                 serr = NELM_FAIL(&se, NELM_ERR_INTERRUPTED, "interrupted");
         }

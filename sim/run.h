@@ -49,6 +49,11 @@ typedef struct nelm_run_opts {
     bool progress;     /**< progress bar on stderr */
     const char *command_line;
     const char *model_name;
+    /* a shard of a bigger run (nelmsim run --shard I/N): patients first ..
+     * first + npatients - 1 of total_patients; first a multiple of block */
+    uint64_t first;              /**< 0 unless a shard */
+    uint64_t total_patients;     /**< 0: npatients */
+    uint32_t shard, nshards;     /**< 0 and 1 (or 0) unless a shard */
     volatile sig_atomic_t *stop; /**< set by a signal handler: stop cleanly */
 } nelm_run_opts;
 
@@ -63,6 +68,17 @@ typedef struct nelm_run_result {
     uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
     int threads;                      /**< threads used */
 } nelm_run_result;
+
+/** The run fingerprint (16 hex digits): what the shards of one run share —
+ *  version, resolved parameters, seed, total patients, block size,
+ *  strategies, reference, tau, trajectories and the number of shards. */
+void nelm_run_fingerprint(const nelm_params *p, const nelm_run_opts *o, char out[17]);
+
+/** The patients of shard `shard` of `nshards` of a run of `total` patients
+ *  in blocks of `bsize`: whole blocks, contiguous, as even as blocks allow
+ *  (*n may be 0 when there are more shards than blocks). */
+void nelm_run_shard_range(uint64_t total, uint64_t bsize, uint32_t shard, uint32_t nshards,
+                          uint64_t *first, uint64_t *n);
 
 /** Run; r is initialised here (free with nelm_run_result_free, always safe
  *  after the call). On NELM_ERR_INTERRUPTED no output file is left. */
