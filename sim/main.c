@@ -15,14 +15,15 @@
 #include <yaml.h>
 
 #include "build_info.h"
+#include "cli.h"
 #include "cohort.h"
 #include "engine.h"
+#include "h5out.h"
 #include "params.h"
 #include "run.h"
 #include "runfile.h"
+#include "scenario.h"
 #include "summary.h"
-
-enum { EXIT_USAGE = 1, EXIT_INVALID = 2, EXIT_IO = 3 };
 
 #define MAX_SETS 256
 
@@ -37,11 +38,14 @@ usage(FILE *out)
           "  run [PARAMS.yaml]     simulate every strategy, print the summary table, and\n"
           "                        with -o FILE write everything to HDF5\n"
           "  summary FILE          print the summary table of a run file\n"
+          "  sweep SPEC            run every point of a parameter sweep (grid or zipped lists)\n"
+          "  psa SPEC --draws K    probabilistic sensitivity analysis: K parameter draws\n"
+          "  merge SHARDS... -o F  merge the shard files of a run, sweep or PSA into one file\n"
           "  check [PARAMS.yaml]   validate parameters (default: the built-in model)\n"
           "  help                  show this help\n"
           "  version               show version, git revision and build flags\n"
           "\n"
-          "sweep, psa, merge and targets are not available yet.\n"
+          "targets is not available yet.\n"
           "Each command takes --help.\n",
           out);
 }
@@ -69,16 +73,6 @@ version(void)
     printf("nelmsim %s (git %s)\n", NELM_VERSION, NELM_GIT_REV);
     printf("build: %s\n", NELM_BUILD_FLAGS);
     printf("HDF5 %u.%u.%u, libyaml %s\n", maj, min, rel, yaml_get_version_string());
-}
-
-static int
-exit_for(int code)
-{
-    if (code == NELM_ERR_IO)
-        return EXIT_IO;
-    if (code == NELM_ERR_USAGE)
-        return EXIT_USAGE;
-    return EXIT_INVALID;
 }
 
 static int
@@ -127,7 +121,7 @@ cmd_check(int argc, char **argv)
     nelm_err e = {0};
     if (nelm_params_load(&p, file, sets, nsets, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
-        return exit_for(e.code);
+        return nelm_cli_exit_for(e.code);
     }
     if (dump)
         nelm_params_dump(stdout, &p);
@@ -166,113 +160,19 @@ run_usage(FILE *out)
         "  --reference NAME      strategy for the paired differences (default: the first)\n"
         "  --tau MONTHS          horizon of the restricted mean (default 120)\n"
         "  --block N             patients per block and output chunk (default 4096)\n"
+        "  --shard I/N           simulate the I-th of N slices of the patients (whole blocks)\n"
+        "                        into -o FILE (needs --seed); nelmsim merge joins the shards;\n"
+        "                        a complete shard file of the same run is left as it is\n"
         "  --force               replace an existing output file\n"
         "  --quiet               no progress bar\n"
         "  --csv FILE            also write the summary table as CSV\n",
         out);
 }
 
-static bool
-parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    if (s == NULL || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    char *end = NULL;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
-        return false;
-    *out = (uint64_t)v;
-    return true;
-}
-
-static uint64_t
-choose_seed(void)
-{
-    uint64_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (f) {
-        if (fread(&s, sizeof s, 1, f) != 1)
-            s = 0;
-        fclose(f);
-    }
-    if (s == 0)
-        s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    return s >> 1; /* printable and re-enterable as a decimal */
-}
-
-#define MAX_PATIENTS 100000000u
-
-static volatile sig_atomic_t stop_signal = 0;
-
-static void
-on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void
-catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static int
-exit_for_run(const nelm_err *e)
-{
-    if (e->code == NELM_ERR_INTERRUPTED)
-        return stop_signal == SIGTERM ? 143 : 130;
-    return exit_for(e->code);
-}
-
-/* the option's value: "--name=value" or the next argument */
-static const char *
-opt_value(const char *a, const char *name, int argc, char **argv, int *i)
-{
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) == 0 && a[n] == '=')
-        return a + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool
-is_opt(const char *a, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
-static char *
-join_args(int argc, char **argv)
-{
-    size_t len = 1;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 3;
-    char *s = malloc(len);
-    if (s == NULL)
-        return NULL;
-    s[0] = '\0';
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            strcat(s, " ");
-        bool q = strpbrk(argv[i], " \t'\"") != NULL;
-        if (q)
-            strcat(s, "'");
-        strcat(s, argv[i]);
-        if (q)
-            strcat(s, "'");
-    }
-    return s;
-}
-
 static int
 cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 {
+    uint64_t shard = 1, nshards = 1;
     const char *file = NULL, *csv = NULL, *reference = NULL;
     const char *sets[MAX_SETS] = {NULL};
     const char *names[NELM_MAX_STRATEGIES];
@@ -296,18 +196,18 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
             quiet = true;
         } else if (strcmp(a, "--force") == 0) {
             o.force = true;
-        } else if (strcmp(a, "-n") == 0 || is_opt(a, "--patients")) {
-            v = opt_value(a, "--patients", argc, argv, &i);
-            if (!parse_u64(v, MAX_PATIENTS, &o.npatients) || o.npatients == 0) {
+        } else if (strcmp(a, "-n") == 0 || nelm_cli_is_opt(a, "--patients")) {
+            v = nelm_cli_opt_value(a, "--patients", argc, argv, &i);
+            if (!nelm_cli_parse_u64(v, NELM_CLI_MAX_PATIENTS, &o.npatients) || o.npatients == 0) {
                 fprintf(stderr,
                         "nelmsim run: -n needs a number of patients from 1 to %u "
                         "(got '%s')\n",
-                        MAX_PATIENTS, v ? v : "");
+                        NELM_CLI_MAX_PATIENTS, v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--seed")) {
-            v = opt_value(a, "--seed", argc, argv, &i);
-            if (!parse_u64(v, UINT64_MAX, &o.seed)) {
+        } else if (nelm_cli_is_opt(a, "--seed")) {
+            v = nelm_cli_opt_value(a, "--seed", argc, argv, &i);
+            if (!nelm_cli_parse_u64(v, UINT64_MAX, &o.seed)) {
                 fprintf(stderr,
                         "nelmsim run: --seed needs a number from 0 to 2^64-1 (got "
                         "'%s')\n",
@@ -315,24 +215,24 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                 return EXIT_USAGE;
             }
             have_seed = true;
-        } else if (is_opt(a, "--threads")) {
-            v = opt_value(a, "--threads", argc, argv, &i);
-            if (!parse_u64(v, 1024, &threads) || threads == 0) {
+        } else if (nelm_cli_is_opt(a, "--threads")) {
+            v = nelm_cli_opt_value(a, "--threads", argc, argv, &i);
+            if (!nelm_cli_parse_u64(v, 1024, &threads) || threads == 0) {
                 fprintf(stderr,
                         "nelmsim run: --threads needs a number from 1 to 1024 (got "
                         "'%s')\n",
                         v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--block")) {
-            v = opt_value(a, "--block", argc, argv, &i);
-            if (!parse_u64(v, NELM_BLOCK_MAX, &o.block) || o.block == 0) {
+        } else if (nelm_cli_is_opt(a, "--block")) {
+            v = nelm_cli_opt_value(a, "--block", argc, argv, &i);
+            if (!nelm_cli_parse_u64(v, NELM_BLOCK_MAX, &o.block) || o.block == 0) {
                 fprintf(stderr, "nelmsim run: --block needs a number from 1 to %d (got '%s')\n",
                         NELM_BLOCK_MAX, v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--tau")) {
-            v = opt_value(a, "--tau", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--tau")) {
+            v = nelm_cli_opt_value(a, "--tau", argc, argv, &i);
             char *end = NULL;
             tau = v ? strtod(v, &end) : 0;
             if (v == NULL || *end != '\0' || !(tau > 0 && tau <= 12000)) {
@@ -342,8 +242,8 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                         v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--trajectories")) {
-            v = opt_value(a, "--trajectories", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--trajectories")) {
+            v = nelm_cli_opt_value(a, "--trajectories", argc, argv, &i);
             if (v && strcmp(v, "full") == 0)
                 o.traj = NELM_TRAJ_FULL;
             else if (v && strcmp(v, "outcomes") == 0)
@@ -357,14 +257,14 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                         v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--compression")) {
-            v = opt_value(a, "--compression", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--compression")) {
+            v = nelm_cli_opt_value(a, "--compression", argc, argv, &i);
             uint64_t lvl = 4;
             if (v && strcmp(v, "none") == 0)
                 o.deflate_level = -1;
             else if (v && strcmp(v, "deflate") == 0)
                 o.deflate_level = 4;
-            else if (v && strncmp(v, "deflate:", 8) == 0 && parse_u64(v + 8, 9, &lvl))
+            else if (v && strncmp(v, "deflate:", 8) == 0 && nelm_cli_parse_u64(v + 8, 9, &lvl))
                 o.deflate_level = (int)lvl;
             else {
                 fprintf(stderr,
@@ -373,35 +273,42 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                         v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "-o") == 0 || is_opt(a, "--output")) {
-            v = opt_value(a, "--output", argc, argv, &i);
+        } else if (strcmp(a, "-o") == 0 || nelm_cli_is_opt(a, "--output")) {
+            v = nelm_cli_opt_value(a, "--output", argc, argv, &i);
             if (v == NULL || v[0] == '\0') {
                 fprintf(stderr, "nelmsim run: -o needs a file name\n");
                 return EXIT_USAGE;
             }
             o.output = v;
-        } else if (is_opt(a, "--csv")) {
-            csv = opt_value(a, "--csv", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--csv")) {
+            csv = nelm_cli_opt_value(a, "--csv", argc, argv, &i);
             if (csv == NULL || csv[0] == '\0') {
                 fprintf(stderr, "nelmsim run: --csv needs a file name\n");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--reference")) {
-            reference = opt_value(a, "--reference", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--reference")) {
+            reference = nelm_cli_opt_value(a, "--reference", argc, argv, &i);
             if (reference == NULL) {
                 fprintf(stderr, "nelmsim run: --reference needs a strategy name\n");
                 return EXIT_USAGE;
             }
-        } else if (is_opt(a, "--strategy")) {
-            v = opt_value(a, "--strategy", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--strategy")) {
+            v = nelm_cli_opt_value(a, "--strategy", argc, argv, &i);
             if (v == NULL || nnames == NELM_MAX_STRATEGIES) {
                 fprintf(stderr, "nelmsim run: --strategy needs a name (at most %d)\n",
                         NELM_MAX_STRATEGIES);
                 return EXIT_USAGE;
             }
             names[nnames++] = v;
-        } else if (is_opt(a, "--set")) {
-            v = opt_value(a, "--set", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--shard")) {
+            v = nelm_cli_opt_value(a, "--shard", argc, argv, &i);
+            if (!nelm_cli_parse_shard(v, &shard, &nshards)) {
+                fprintf(stderr, "nelmsim run: --shard needs I/N with 1 <= I <= N (got '%s')\n",
+                        v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (nelm_cli_is_opt(a, "--set")) {
+            v = nelm_cli_opt_value(a, "--set", argc, argv, &i);
             if (v == NULL || nsets == MAX_SETS) {
                 fprintf(stderr, "nelmsim run: --set needs PATH=VALUE (at most %d)\n", MAX_SETS);
                 return EXIT_USAGE;
@@ -420,7 +327,7 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 
     nelm_params *p = calloc(1, sizeof *p);
     nelm_run_result *r = calloc(1, sizeof *r);
-    char *cmdline = join_args(full_argc, full_argv);
+    char *cmdline = nelm_cli_join_args(full_argc, full_argv);
     nelm_err e = {0};
     int rc = 0;
     if (p == NULL || r == NULL || cmdline == NULL) {
@@ -430,7 +337,7 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
     }
     if (nelm_params_load(p, file, sets, nsets, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
-        rc = exit_for(e.code);
+        rc = nelm_cli_exit_for(e.code);
         goto out;
     }
     const char *model_name = file ? file : "built-in default model (" NELM_DEFAULT_MODEL ")";
@@ -482,25 +389,66 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (nshards > 1 && (o.output == NULL || !have_seed || o.traj == NELM_TRAJ_NONE)) {
+        fprintf(stderr, "nelmsim run: --shard needs -o FILE, --seed and per-patient output "
+                        "(--trajectories outcomes or full): merge recomputes the summaries from "
+                        "it\n");
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (!have_seed)
-        o.seed = choose_seed();
+        o.seed = nelm_cli_choose_seed();
     o.threads = (int)threads;
     o.tau = tau;
+    if (nshards > 1) {
+        o.total_patients = o.npatients;
+        o.shard = (uint32_t)(shard - 1);
+        o.nshards = (uint32_t)nshards;
+        nelm_run_shard_range(o.total_patients, o.block, o.shard, o.nshards, &o.first, &o.npatients);
+        if (o.npatients == 0) {
+            fprintf(stderr,
+                    "nelmsim run: --shard %llu/%llu: %llu patients make only %llu blocks of %llu; "
+                    "use at most that many shards\n",
+                    (unsigned long long)shard, (unsigned long long)nshards,
+                    (unsigned long long)o.total_patients,
+                    (unsigned long long)((o.total_patients + o.block - 1) / o.block),
+                    (unsigned long long)o.block);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        char fp[17], why[256] = "";
+        nelm_run_fingerprint(p, &o, fp);
+        int st =
+            access(o.output, F_OK) == 0 ? nelm_h5_shard_state(o.output, fp, why, sizeof why) : -1;
+        if (st == 1 && !o.force) {
+            printf("shard %llu/%llu: %s is already complete (run fingerprint %s): nothing to do\n",
+                   (unsigned long long)shard, (unsigned long long)nshards, o.output, fp);
+            goto out;
+        }
+        if (st == 0 && !o.force) {
+            fprintf(stderr,
+                    "nelmsim run: %s: a finished shard of another run is there (%s): remove it "
+                    "or pass --force\n",
+                    o.output, why);
+            rc = EXIT_IO;
+            goto out;
+        }
+    }
     o.progress = !quiet && isatty(fileno(stderr));
     o.command_line = cmdline;
     o.model_name = model_name;
-    o.stop = &stop_signal;
+    o.stop = &nelm_cli_stop;
 
     nelm_model model;
     if (nelm_model_init(&model, p, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
-        rc = exit_for(e.code);
+        rc = nelm_cli_exit_for(e.code);
         goto out;
     }
-    catch_signals();
+    nelm_cli_catch_signals();
     if (nelm_run(&model, &o, r, &e) != 0) {
         fprintf(stderr, "nelmsim run: %s\n", e.msg);
-        rc = exit_for_run(&e);
+        rc = nelm_cli_exit_for_run(&e);
         goto out;
     }
     printf("nelmsim %s: %s\n", NELM_VERSION, model_name);
@@ -564,8 +512,8 @@ cmd_summary(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             summary_usage(stdout);
             return 0;
-        } else if (is_opt(a, "--csv")) {
-            csv = opt_value(a, "--csv", argc, argv, &i);
+        } else if (nelm_cli_is_opt(a, "--csv")) {
+            csv = nelm_cli_opt_value(a, "--csv", argc, argv, &i);
             if (csv == NULL || csv[0] == '\0') {
                 fprintf(stderr, "nelmsim summary: --csv needs a file name\n");
                 return EXIT_USAGE;
@@ -594,7 +542,7 @@ cmd_summary(int argc, char **argv)
     }
     if (nelm_runfile_summary(file, rf, &e) != 0) {
         fprintf(stderr, "nelmsim summary: %s\n", e.msg);
-        rc = exit_for(e.code);
+        rc = nelm_cli_exit_for(e.code);
         goto out;
     }
     printf("nelmsim summary of %s (seed %" PRIu64 ")\n\n", file, rf->seed);
@@ -639,6 +587,12 @@ main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, argc, argv);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return nelm_cli_scen(NELM_SCEN_SWEEP, argc - 2, argv + 2, argc, argv);
+    if (strcmp(cmd, "psa") == 0)
+        return nelm_cli_scen(NELM_SCEN_PSA, argc - 2, argv + 2, argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return nelm_cli_merge(argc - 2, argv + 2, argc, argv);
     fprintf(stderr, "nelmsim: unknown or not yet available command '%s' (see nelmsim --help)\n",
             cmd);
     return EXIT_USAGE;
