@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "merge.h"
+#include "run.h"
 #include "scenario.h"
 
 static void
@@ -42,6 +43,9 @@ scen_usage(FILE *out, nelm_scen_kind kind)
           "  -o, --output FILE     HDF5 output (an existing file is an error unless --force)\n"
           "  --shard I/N           run the I-th of N slices of the scenarios (1 <= I <= N);\n"
           "                        a complete shard file of the same run is left as it is\n"
+          "  --trajectories MODE   per-patient tables in the file too, with a scenario column:\n"
+          "                        outcomes (patients, outcomes, lines) or full (and every\n"
+          "                        event); default none (summaries only)\n"
           "  --strategy NAME       simulate this strategy (repeatable; default: all)\n"
           "  --reference NAME      reference for paired differences (default: the first)\n"
           "  --tau MONTHS          restricted mean horizon (default 120)\n"
@@ -114,6 +118,20 @@ nelm_cli_scen(int kind_, int argc, char **argv, int full_argc, char **full_argv)
                 fprintf(stderr,
                         "nelmsim %s: --tau needs months, above 0 and at most 12000 (got '%s')\n",
                         cmd, v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (nelm_cli_is_opt(a, "--trajectories")) {
+            v = nelm_cli_opt_value(a, "--trajectories", argc, argv, &i);
+            if (v && strcmp(v, "full") == 0)
+                o.traj = NELM_TRAJ_FULL;
+            else if (v && strcmp(v, "outcomes") == 0)
+                o.traj = NELM_TRAJ_OUTCOMES;
+            else if (v && strcmp(v, "none") == 0)
+                o.traj = NELM_TRAJ_NONE;
+            else {
+                fprintf(stderr,
+                        "nelmsim %s: --trajectories needs full, outcomes or none (got '%s')\n", cmd,
+                        v ? v : "");
                 return EXIT_USAGE;
             }
         } else if (nelm_cli_is_opt(a, "--shard")) {

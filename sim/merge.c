@@ -159,9 +159,17 @@ names_free(names *nm)
     free(nm->v);
 }
 
-/* the stacked tables: rows of every shard, in shard order */
-static const char *const tables[] = {"scenarios", "summary/strategies", "summary/instance_share",
-                                     "summary/pfs_by_line", "summary/km"};
+/* the stacked tables: rows of every shard, in shard order (the per-patient
+ * ones when the sweep or PSA kept them) */
+static const char *const tables[] = {"scenarios",
+                                     "summary/strategies",
+                                     "summary/instance_share",
+                                     "summary/pfs_by_line",
+                                     "summary/km",
+                                     "patients",
+                                     "outcomes",
+                                     "lines",
+                                     "events"};
 /* copied from the first shard as they are */
 static const char *const whole[] = {"spec", "parameters", "strategies", "instances"};
 
@@ -431,7 +439,7 @@ nelm_merge(const char *const *paths, size_t n, const char *output, bool force, i
     }
     if ((ret = open_merged(sh, n, output, force, deflate_level, command_line, false, &h, e)) ||
         (ret = concat_tables(sh, n, (hid_t)nelm_h5_file_id(h), tables,
-                             sizeof tables / sizeof tables[0], false, output, e)))
+                             sizeof tables / sizeof tables[0], true, output, e)))
         goto out;
     {
         nelm_h5 *hh = h;

@@ -186,8 +186,10 @@ static const char *const grade_names[] = {"G1", "G2", "G3"};
 static const char *const cause_names[] = {"alive_at_horizon", "disease", "treatment", "toxicity",
                                           "background"};
 
-typedef struct out_tables {
+typedef struct nelm_run_tables {
     nelm_h5 *h;
+    bool scen;         /**< a leading scenario column (sweeps, PSA) */
+    uint32_t scenario; /**< its value for the rows appended now */
     nelm_h5_table *patients, *outcomes, *lines, *events;
     const char *strategy_names[NELM_MAX_STRATEGIES];
     const char *instance_names[NELM_MAX_INSTANCES + 1];
@@ -197,7 +199,47 @@ typedef struct out_tables {
     /* scratch columns for one block's rows of one table */
     void *scratch[32];
     size_t scratch_cap[32]; /**< rows of 8 bytes each column holds */
+    uint32_t *scen_col;     /**< the scenario column's rows */
+    size_t scen_cap;
 } out_tables;
+
+/* a table of the file, with the scenario column first when there is one */
+static int
+mk_table(out_tables *t, const char *name, const nelm_h5_col *cols, size_t nc, size_t chunk,
+         const char *doc, nelm_h5_table **out, nelm_err *e)
+{
+    nelm_h5_col all[40];
+    size_t n = 0;
+    nelm_bug_assert(nc < sizeof all / sizeof all[0]);
+    if (t->scen)
+        all[n++] = (nelm_h5_col){"scenario", NELM_H5_U32, NULL, "row of /scenarios", NULL, 0};
+    for (size_t j = 0; j < nc; j++)
+        all[n++] = cols[j];
+    return nelm_h5_table_create(t->h, name, all, n, chunk, doc, out, e);
+}
+
+/* append rows from the first ncols scratch columns (after the scenario's) */
+static int
+put_rows(out_tables *t, nelm_h5_table *tab, size_t ncols, size_t rows, nelm_err *e)
+{
+    const void *cols[40];
+    size_t n = 0;
+    if (t->scen) {
+        if (rows > t->scen_cap) {
+            uint32_t *nc = realloc(t->scen_col, rows * sizeof *nc);
+            if (nc == NULL)
+                return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (output columns)");
+            t->scen_col = nc;
+            t->scen_cap = rows;
+        }
+        for (size_t i = 0; i < rows; i++)
+            t->scen_col[i] = t->scenario;
+        cols[n++] = t->scen_col;
+    }
+    for (size_t j = 0; j < ncols; j++)
+        cols[n++] = t->scratch[j];
+    return nelm_h5_append(tab, cols, rows, e);
+}
 
 /* The first ncols scratch columns hold at least rows values of up to 8
  * bytes (each column grows on its own: events need 7 columns, outcomes 19). */
@@ -264,9 +306,8 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
          "strategy",
          NULL, 0},
     };
-    ret = nelm_h5_table_create(t->h, "patients", pcols, sizeof pcols / sizeof pcols[0],
-                               (size_t)o->block, "baseline attributes, one row per patient",
-                               &t->patients, e);
+    ret = mk_table(t, "patients", pcols, sizeof pcols / sizeof pcols[0], (size_t)o->block,
+                   "baseline attributes, one row per patient", &t->patients, e);
     if (ret != 0)
         return ret;
     nelm_h5_col ocols[32];
@@ -305,8 +346,8 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
             "event_first", NELM_H5_U64, NULL, "row of the first event in /events", NULL, 0};
         ocols[nc++] = (nelm_h5_col){"event_count", NELM_H5_U32, NULL, "events in /events", NULL, 0};
     }
-    ret = nelm_h5_table_create(t->h, "outcomes", ocols, nc, (size_t)o->block * S,
-                               "one row per patient and strategy, patient-major", &t->outcomes, e);
+    ret = mk_table(t, "outcomes", ocols, nc, (size_t)o->block * S,
+                   "one row per patient and strategy, patient-major", &t->outcomes, e);
     if (ret != 0)
         return ret;
     const nelm_h5_col lcols[] = {
@@ -323,8 +364,8 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
         {"pfs", NELM_H5_F64, "months", "from the line's start to progression or death", NULL, 0},
         {"pfs_event", NELM_H5_BOOL, NULL, "false: censored at the horizon", NULL, 0},
     };
-    ret = nelm_h5_table_create(t->h, "lines", lcols, sizeof lcols / sizeof lcols[0], 65536,
-                               "one row per line started", &t->lines, e);
+    ret = mk_table(t, "lines", lcols, sizeof lcols / sizeof lcols[0], 65536,
+                   "one row per line started", &t->lines, e);
     if (ret != 0 || o->traj != NELM_TRAJ_FULL)
         return ret;
     const nelm_h5_col ecols[] = {
@@ -339,10 +380,10 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
         {"instance", NELM_H5_ENUM8, NULL, NULL, t->instance_names, p->nmodalities + 1},
         {"line", NELM_H5_U8, NULL, "position in the strategy (0: none)", NULL, 0},
     };
-    return nelm_h5_table_create(t->h, "events", ecols, sizeof ecols / sizeof ecols[0], 65536,
-                                "every event of every patient and strategy, in patient-major "
-                                "order",
-                                &t->events, e);
+    return mk_table(t, "events", ecols, sizeof ecols / sizeof ecols[0], 65536,
+                    "every event of every patient and strategy, in patient-major "
+                    "order",
+                    &t->events, e);
 }
 
 static int
@@ -373,7 +414,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
         COL_U8(13)[i] = pt->primary_resected;
         COL_F64(14)[i] = b->bg[i];
     }
-    if ((ret = nelm_h5_append(t->patients, (const void *const *)t->scratch, n, e)) != 0)
+    if ((ret = put_rows(t, t->patients, 15, n, e)) != 0)
         return ret;
     /* outcomes */
     if ((ret = scratch_reserve(t, 19, n * S, e)) != 0)
@@ -404,7 +445,8 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
                 ev_row_at += b->evcount[i * S + s];
             }
         }
-    if ((ret = nelm_h5_append(t->outcomes, (const void *const *)t->scratch, n * S, e)) != 0)
+    size_t c_out = 10 + NELM_NKINDS + (o->traj == NELM_TRAJ_FULL ? 2 : 0);
+    if ((ret = put_rows(t, t->outcomes, c_out, n * S, e)) != 0)
         return ret;
     /* lines */
     if ((ret = scratch_reserve(t, 11, nl, e)) != 0)
@@ -428,7 +470,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
                 COL_U8(10)[j] = l->pfs_event;
             }
         }
-    if ((ret = nelm_h5_append(t->lines, (const void *const *)t->scratch, j, e)) != 0)
+    if ((ret = put_rows(t, t->lines, 11, j, e)) != 0)
         return ret;
     t->nlines_rows += j;
     if (o->traj != NELM_TRAJ_FULL)
@@ -445,7 +487,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
         COL_U8(5)[k] = r->instance;
         COL_U8(6)[k] = r->line;
     }
-    if ((ret = nelm_h5_append(t->events, (const void *const *)t->scratch, b->nev, e)) != 0)
+    if ((ret = put_rows(t, t->events, 7, b->nev, e)) != 0)
         return ret;
     t->nevent_rows += b->nev;
     return 0;
@@ -543,6 +585,39 @@ write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int thr
     return 0;
 }
 
+/* ---- shared per-patient tables (the scenarios of a sweep or PSA) ---- */
+
+int
+nelm_run_tables_create(nelm_h5 *h, const nelm_model *m, const nelm_run_opts *o,
+                       nelm_run_tables **out, nelm_err *e)
+{
+    out_tables *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (t == NULL)
+        return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (output tables)");
+    t->h = h;
+    t->scen = true;
+    table_names(t, m, o);
+    int ret = tables_create(t, m, o, e);
+    if (ret != 0) {
+        free(t);
+        return ret;
+    }
+    *out = t;
+    return 0;
+}
+
+void
+nelm_run_tables_free(nelm_run_tables *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t j = 0; j < 32; j++)
+        free(t->scratch[j]);
+    free(t->scen_col);
+    free(t); /* the tables themselves belong to the file */
+}
+
 /* ---- the driver ---- */
 
 void
@@ -618,11 +693,14 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     if (W > nblocks)
         W = (size_t)nblocks;
     bool full = o->traj == NELM_TRAJ_FULL;
-    bool tables = o->output != NULL && o->traj != NELM_TRAJ_NONE;
+    bool tables = (o->output != NULL || o->into != NULL) && o->traj != NELM_TRAJ_NONE;
     block *blk = calloc(NSETS * W, sizeof *blk); /* the pipeline's sets of W */
     nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
-    out_tables t;
-    memset(&t, 0, sizeof t);
+    out_tables local;
+    memset(&local, 0, sizeof local);
+    out_tables *T = o->into ? o->into : &local; /* a sweep's shared tables, or this run's */
+    if (o->into)
+        T->scenario = o->scenario;
     int ret = 0;
     double t0 = now();
     if (blk == NULL || (full && traj == NULL)) {
@@ -638,14 +716,14 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     for (size_t s = 0; s < S; s++)
         if ((ret = nelm_summary_acc_init(&r->acc[s], (size_t)o->npatients, e)) != 0)
             goto out;
-    if (o->output) {
+    if (o->output && !o->into) {
         nelm_h5_opts ho = {o->deflate_level, o->force};
-        if ((ret = nelm_h5_open(&t.h, o->output, &ho, e)) != 0)
+        if ((ret = nelm_h5_open(&T->h, o->output, &ho, e)) != 0)
             goto out;
-        table_names(&t, m, o);
-        if ((ret = write_header(&t, m, o, threads, e)) != 0)
+        table_names(T, m, o);
+        if ((ret = write_header(T, m, o, threads, e)) != 0)
             goto out;
-        if (tables && (ret = tables_create(&t, m, o, e)) != 0)
+        if (tables && (ret = tables_create(T, m, o, e)) != 0)
             goto out;
     }
 
@@ -715,7 +793,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 r->stats.baseline += bw->stats.baseline;
                 r->stats.lifetable += bw->stats.lifetable;
                 if (serr == 0 && tables)
-                    serr = tables_append_block(&t, o, bw, &se);
+                    serr = tables_append_block(T, o, bw, &se);
             }
             /* the chunks taken one wave ago: compressed by now, or nearly */
             if (serr == 0 && batch[1]) {
@@ -723,7 +801,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 for (size_t i = 0; i < nb; i++) {
 #pragma omp taskwait depend(in : btok[1][i])
                 }
-                serr = nelm_h5_batch_write(t.h, batch[1], &se);
+                serr = nelm_h5_batch_write(T->h, batch[1], &se);
                 batch[1] = NULL;
                 free(btok[1]);
                 btok[1] = NULL;
@@ -731,7 +809,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             if (serr == 0 && tables && np > 0) {
                 batch[1] = batch[0];
                 btok[1] = btok[0];
-                batch[0] = nelm_h5_take(t.h);
+                batch[0] = nelm_h5_take(T->h);
                 size_t nb = nelm_h5_batch_size(batch[0]);
                 btok[0] = nb ? calloc(nb, 1) : NULL;
                 if (nb && btok[0] == NULL) {
@@ -766,7 +844,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     /* drain: the last chunks (their tasks are done after the taskwait) */
     for (int j = 1; j >= 0; j--) {
         if (serr == 0 && batch[j])
-            serr = nelm_h5_batch_write(t.h, batch[j], &se);
+            serr = nelm_h5_batch_write(T->h, batch[j], &se);
         else
             nelm_h5_batch_free(batch[j]);
         batch[j] = NULL;
@@ -779,7 +857,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             serr == NELM_ERR_INTERRUPTED ? NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted") : serr;
         goto out;
     }
-    if (tables && (ret = nelm_h5_flush(t.h, threads, e)) != 0)
+    if (tables && (ret = nelm_h5_flush(T->h, threads, e)) != 0)
         goto out;
     if (o->progress)
         fputs("\r\033[K", stderr);
@@ -804,25 +882,27 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 goto out;
             }
     }
-    if (t.h) {
-        if ((ret = write_summaries(&t, m, o, r, e)) != 0)
+    if (T->h && !o->into) {
+        if ((ret = write_summaries(T, m, o, r, e)) != 0)
             goto out;
         if (o->stop && *o->stop) {
             ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
             goto out;
         }
-        nelm_h5_bytes(t.h, &r->raw_bytes, &r->stored_bytes);
-        nelm_h5 *h = t.h;
-        t.h = NULL;
+        nelm_h5_bytes(T->h, &r->raw_bytes, &r->stored_bytes);
+        nelm_h5 *h = T->h;
+        T->h = NULL;
         if ((ret = nelm_h5_close(h, threads, e)) != 0)
             goto out;
     }
 out:
     if (ret != 0 && o->progress)
         fputs("\n", stderr);
-    nelm_h5_abort(t.h);
+    /* this run's own file and columns; shared tables are their owner's */
+    nelm_h5_abort(local.h);
     for (size_t j = 0; j < 32; j++)
-        free(t.scratch[j]);
+        free(local.scratch[j]);
+    free(local.scen_col);
     for (size_t w = 0; blk && w < NSETS * W; w++)
         block_free(&blk[w]);
     free(blk);

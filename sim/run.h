@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "h5out.h"
 #include "error.h"
 #include "params.h"
 #include "summary.h"
@@ -32,6 +33,8 @@ typedef enum nelm_traj_mode {
 #define NELM_BLOCK_DEFAULT 4096
 #define NELM_BLOCK_MAX 1048576
 #define NELM_KM_MONTHS_DEFAULT 241 /**< KM grid 0..240 months */
+
+typedef struct nelm_run_tables nelm_run_tables;
 
 typedef struct nelm_run_opts {
     uint64_t seed;
@@ -51,9 +54,14 @@ typedef struct nelm_run_opts {
     const char *model_name;
     /* a shard of a bigger run (nelmsim run --shard I/N): patients first ..
      * first + npatients - 1 of total_patients; first a multiple of block */
-    uint64_t first;              /**< 0 unless a shard */
-    uint64_t total_patients;     /**< 0: npatients */
-    uint32_t shard, nshards;     /**< 0 and 1 (or 0) unless a shard */
+    uint64_t first;          /**< 0 unless a shard */
+    uint64_t total_patients; /**< 0: npatients */
+    uint32_t shard, nshards; /**< 0 and 1 (or 0) unless a shard */
+    /* the scenarios of a sweep or PSA: append the per-patient rows (when
+     * traj is not none) to these tables of the caller's file, with this
+     * scenario number; no file of its own (output is ignored) */
+    nelm_run_tables *into;
+    uint32_t scenario;
     volatile sig_atomic_t *stop; /**< set by a signal handler: stop cleanly */
 } nelm_run_opts;
 
@@ -68,6 +76,15 @@ typedef struct nelm_run_result {
     uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
     int threads;                      /**< threads used */
 } nelm_run_result;
+
+/** Per-patient tables (patients, outcomes, lines, and events for
+ *  trajectories full) with a leading `scenario` column in the open file h,
+ *  for the runs of a sweep or PSA to append to (nelm_run_opts.into); o gives
+ *  the strategies, block size and trajectories. Free after the last run, before
+ *  closing h. */
+int nelm_run_tables_create(nelm_h5 *h, const nelm_model *m, const nelm_run_opts *o,
+                           nelm_run_tables **out, nelm_err *e);
+void nelm_run_tables_free(nelm_run_tables *t);
 
 /** The run fingerprint (16 hex digits): what the shards of one run share —
  *  version, resolved parameters, seed, total patients, block size,

@@ -123,6 +123,7 @@ typedef struct nelm_scen_opts {
     double tau;
     int threads;
     const char *output; /**< HDF5 file, or NULL */
+    int traj;           /**< nelm_traj_mode: per-patient tables in the file too (default none) */
     bool force;
     int deflate_level;
     bool progress;

@@ -163,6 +163,12 @@ write_header(const ctx *c, nelm_h5 *h, nelm_err *e)
         (ret = nelm_h5_attr_str(h, "/", "reference_strategy",
                                 p->strategies[c->strategies[c->reference]].name, e)) ||
         (ret = nelm_h5_attr_f64(h, "/", "tau_months", o->tau, e)) ||
+        (ret = nelm_h5_attr_str(h, "/", "trajectories",
+                                o->traj == NELM_TRAJ_FULL       ? "full"
+                                : o->traj == NELM_TRAJ_OUTCOMES ? "outcomes"
+                                                                : "none",
+                                e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "block_size", NELM_BLOCK_DEFAULT, e)) ||
         (ret = nelm_h5_attr_str(h, "/", "time_unit", "months", e)))
         return ret;
     if ((ret = nelm_h5_string(h, "spec", s->text, "the sweep or PSA spec (YAML)", e)) != 0)
@@ -358,6 +364,7 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     char *yaml = NULL;
     nelm_h5 *h = NULL;
     nelm_sum_tables *sumt = NULL;
+    nelm_run_tables *rt = NULL;
     nelm_h5_table *scen = NULL;
     int ret = 0;
     if (p == NULL || c.base == NULL || r == NULL || st == NULL) {
@@ -398,6 +405,7 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     for (size_t k = 0; k < c.S; k++)
         fp = nelm_fp_str(fp, c.base->strategies[c.strategies[k]].name);
     fp = nelm_fp_u64(fp, c.reference);
+    fp = nelm_fp_u64(fp, (uint64_t)o->traj);
     nelm_fp_hex(fp, c.fingerprint);
 
     if (o->output) {
@@ -425,6 +433,18 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
             (ret = create_scenario_table(&c, h, &scen, e)) != 0 ||
             (ret = nelm_sum_tables_create(h, c.base, c.strategies, c.S, true, &sumt, e)) != 0)
             goto out;
+        if (o->traj != NELM_TRAJ_NONE) { /* per-patient tables, asked for */
+            nelm_model bm;
+            nelm_run_opts to;
+            memset(&to, 0, sizeof to);
+            to.nstrategies = c.S;
+            memcpy(to.strategies, c.strategies, c.S * sizeof c.strategies[0]);
+            to.block = NELM_BLOCK_DEFAULT;
+            to.traj = (nelm_traj_mode)o->traj;
+            if ((ret = nelm_model_init(&bm, c.base, e)) != 0 ||
+                (ret = nelm_run_tables_create(h, &bm, &to, &rt, e)) != 0)
+                goto out;
+        }
     }
 
     if (s->kind == NELM_SCEN_SWEEP) {
@@ -460,7 +480,9 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
         ro.tau = o->tau;
         ro.threads = o->threads;
         ro.block = NELM_BLOCK_DEFAULT;
-        ro.traj = NELM_TRAJ_NONE;
+        ro.traj = rt ? (nelm_traj_mode)o->traj : NELM_TRAJ_NONE;
+        ro.into = rt;
+        ro.scenario = (uint32_t)i;
         ro.stop = o->stop;
         nelm_run_result_free(r);
         if ((ret = nelm_run(&m, &ro, r, e)) != 0)
@@ -514,6 +536,8 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
         print_psa(out, &c, st, c.hi - c.lo);
     }
     if (h) {
+        nelm_run_tables_free(rt);
+        rt = NULL;
         nelm_h5 *hh = h;
         h = NULL;
         if ((ret = nelm_h5_close(hh, 1, e)) != 0)
@@ -521,6 +545,7 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
         fprintf(out, "\noutput %s\n", o->output);
     }
 out:
+    nelm_run_tables_free(rt);
     nelm_h5_abort(h);
     nelm_sum_tables_free(sumt);
     if (r)

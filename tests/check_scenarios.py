@@ -15,6 +15,10 @@ DATADIR is tests/data/scenarios. Checks:
   (e) PSA: draw k is the same whatever the number of draws and whatever
       other parameters the spec has; threads do not change anything; two
       shards merged equal the single run;
+  (g) a sweep keeping per-patient tables (--trajectories full): a scenario
+      column, row indices into /lines and /events across scenarios, mean OS
+      per scenario and strategy from /outcomes equal to the summary; 2 shards
+      merged equal the single run;
   (f) one big run in 3 shards of patient blocks (every event kept), merged,
       equals the single run, summaries included (recomputed from the
       per-patient outcomes); `nelmsim summary` reads the merged file; a
@@ -190,6 +194,41 @@ def psa(nelmsim, data, work):
     check(ok, f"(e) merged PSA != single: {msg}")
 
 
+def sweep_patients(nelmsim, data, work):
+    spec = os.path.join(data, "sweep.yaml")
+    base = [nelmsim, "sweep", spec, "-n", "2000", "--seed", "3", "-q", "--trajectories", "full",
+            "--strategy", "classic", "--strategy", "observation"]
+    single = os.path.join(work, "sweep-full.h5")
+    rc, out, err = run(base + ["-o", single], work)
+    check(rc == 0, f"(g) sweep --trajectories full: exit {rc} {err}")
+    with h5py.File(single, "r") as f:
+        o = {k: f["outcomes"][k][:] for k in ("scenario", "strategy", "os", "line_first",
+                                              "lines", "event_first", "event_count")}
+        nlines, nev = len(f["lines/patient"]), len(f["events/patient"])
+        summ = {k: f["summary/strategies"][k][:] for k in ("scenario", "strategy", "mean_os")}
+        lscen = f["lines/scenario"][:]
+    check(len(o["os"]) == 6 * 2000 * 2, f"(g) {len(o['os'])} outcome rows, expected 24000")
+    check(np.array_equal(np.unique(o["scenario"]), np.arange(6)), "(g) scenario column")
+    check(o["line_first"][-1] + o["lines"][-1] == nlines, "(g) line_first does not span /lines")
+    check(o["event_first"][-1] + o["event_count"][-1] == nev,
+          "(g) event_first does not span /events")
+    check(np.array_equal(lscen[o["line_first"][o["lines"] > 0]], o["scenario"][o["lines"] > 0]),
+          "(g) a row's lines belong to another scenario")
+    for sc, st, m in zip(summ["scenario"], summ["strategy"], summ["mean_os"]):
+        sel = (o["scenario"] == sc) & (o["strategy"] == st)
+        check(abs(o["os"][sel].mean() - m) <= 1e-9 * max(1.0, abs(m)),
+              f"(g) scenario {sc} strategy {st}: mean of /outcomes/os != summary mean_os")
+    files = [os.path.join(work, f"sweep-full{i}.h5") for i in (1, 2)]
+    for i, f in enumerate(files):
+        rc, out, err = run(base + ["--shard", f"{i + 1}/2", "-o", f], work)
+        check(rc == 0, f"(g) shard {i + 1}/2: exit {rc} {err}")
+    merged = os.path.join(work, "sweep-full-merged.h5")
+    rc, out, err = run([nelmsim, "merge", files[1], files[0], "-o", merged], work)
+    check(rc == 0, f"(g) merge: exit {rc} {err}")
+    ok, msg = h5compare(single, merged)
+    check(ok, f"(g) merged sweep with per-patient tables != single: {msg}")
+
+
 def run_shards(nelmsim, work):
     base = [nelmsim, "run", "-n", "20000", "--seed", "9", "--block", "1024", "-q",
             "--trajectories", "full"]
@@ -236,6 +275,7 @@ def main():
     usage(nelmsim, data)
     shards(nelmsim, data, work)
     psa(nelmsim, data, work)
+    sweep_patients(nelmsim, data, work)
     run_shards(nelmsim, work)
     if FAILS:
         print(f"check_scenarios: {len(FAILS)} failures")
