@@ -352,7 +352,8 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
                          (unsigned long long)c.nscen, NELM_SCEN_MAX);
     if (o->nshards == 0 || o->shard >= o->nshards || o->nshards > c.nscen)
         return NELM_FAIL(e, NELM_ERR_USAGE,
-                         "--shard %u/%u: needs 1 <= I <= N <= %llu (the number of scenarios)",
+                         "--shard %u/%u: needs 1 <= I <= N <= %llu (the number of scenarios; to "
+                         "split one big scenario, shard nelmsim run by patient blocks)",
                          o->shard + 1, o->nshards, (unsigned long long)c.nscen);
     c.lo = c.nscen * o->shard / o->nshards;
     c.hi = c.nscen * (o->shard + 1) / o->nshards;
