@@ -9,7 +9,8 @@ DATADIR is tests/data/scenarios. Checks:
   (b) usage errors exit 1;
   (c) a sweep in 4 shards, merged, equals the single run dataset by dataset
       (scripts/h5compare.py: provenance excluded); shards given in any order;
-  (d) a killed shard leaves no finished file and is redone; a complete one is
+  (d) a killed shard leaves no finished file and is redone (SIGINT: exit 130,
+      no file at all); a complete one is
       skipped; a stale one (other parameters) is refused by the run and by
       merge; a missing one is named by merge;
   (e) PSA: draw k is the same whatever the number of draws and whatever
@@ -120,6 +121,15 @@ def shards(nelmsim, data, work):
     p.wait()
     check(p.returncode == -signal.SIGKILL, "(d) the shard to kill had finished already")
     check(not os.path.exists(files[1]), "(d) a killed shard left a finished-looking file")
+    # SIGINT stops a sweep cleanly: exit 130 and no file at all
+    p = subprocess.Popen(big + ["-o", os.path.join(work, "int.h5")], cwd=work,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=120)
+    check(p.returncode == 130, f"(d) SIGINT during a sweep: exit {p.returncode}, expected 130")
+    check(not [f for f in os.listdir(work) if f.startswith("int.h5")],
+          "(d) an interrupted sweep left a file")
     for i, f in enumerate(files):
         rc, out, err = run(base + ["--shard", f"{i + 1}/4", "-o", f], work)
         check(rc == 0, f"(c) shard {i + 1}/4: exit {rc} {err}")
