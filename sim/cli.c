@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
 
 int
 nelm_cli_exit_for(int code)
@@ -129,4 +130,92 @@ nelm_cli_parse_shard(const char *v, uint64_t *shard, uint64_t *nshards)
     left[slash - v] = '\0';
     return nelm_cli_parse_u64(left, 1000000, shard) &&
            nelm_cli_parse_u64(slash + 1, 1000000, nshards) && *shard >= 1 && *shard <= *nshards;
+}
+
+int
+nelm_cli_common_opt(const char *cmd, nelm_cli_common *c, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    const char *v = NULL;
+    if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+        c->quiet = true;
+    } else if (strcmp(a, "--force") == 0) {
+        c->force = true;
+    } else if (strcmp(a, "-n") == 0 || nelm_cli_is_opt(a, "--patients")) {
+        v = nelm_cli_opt_value(a, "--patients", argc, argv, i);
+        if (!nelm_cli_parse_u64(v, NELM_CLI_MAX_PATIENTS, &c->npatients) || c->npatients == 0) {
+            fprintf(stderr, "nelmsim %s: -n needs a number of patients from 1 to %u (got '%s')\n",
+                    cmd, NELM_CLI_MAX_PATIENTS, v ? v : "");
+            return -1;
+        }
+    } else if (nelm_cli_is_opt(a, "--seed")) {
+        v = nelm_cli_opt_value(a, "--seed", argc, argv, i);
+        if (!nelm_cli_parse_u64(v, UINT64_MAX, &c->seed)) {
+            fprintf(stderr, "nelmsim %s: --seed needs a number from 0 to 2^64-1 (got '%s')\n", cmd,
+                    v ? v : "");
+            return -1;
+        }
+        c->have_seed = true;
+    } else if (nelm_cli_is_opt(a, "--threads")) {
+        v = nelm_cli_opt_value(a, "--threads", argc, argv, i);
+        if (!nelm_cli_parse_u64(v, 1024, &c->threads) || c->threads == 0) {
+            fprintf(stderr, "nelmsim %s: --threads needs a number from 1 to 1024 (got '%s')\n", cmd,
+                    v ? v : "");
+            return -1;
+        }
+    } else if (nelm_cli_is_opt(a, "--tau")) {
+        v = nelm_cli_opt_value(a, "--tau", argc, argv, i);
+        char *end = NULL;
+        c->tau = v ? strtod(v, &end) : 0;
+        if (v == NULL || *end != '\0' || !(c->tau > 0 && c->tau <= 12000)) {
+            fprintf(stderr,
+                    "nelmsim %s: --tau needs months, above 0 and at most 12000 (got '%s')\n", cmd,
+                    v ? v : "");
+            return -1;
+        }
+    } else if (nelm_cli_is_opt(a, "--trajectories")) {
+        v = nelm_cli_opt_value(a, "--trajectories", argc, argv, i);
+        if (v && strcmp(v, "full") == 0)
+            c->traj = NELM_TRAJ_FULL;
+        else if (v && strcmp(v, "outcomes") == 0)
+            c->traj = NELM_TRAJ_OUTCOMES;
+        else if (v && strcmp(v, "none") == 0)
+            c->traj = NELM_TRAJ_NONE;
+        else {
+            fprintf(stderr, "nelmsim %s: --trajectories needs full, outcomes or none (got '%s')\n",
+                    cmd, v ? v : "");
+            return -1;
+        }
+    } else if (nelm_cli_is_opt(a, "--shard")) {
+        v = nelm_cli_opt_value(a, "--shard", argc, argv, i);
+        if (!nelm_cli_parse_shard(v, &c->shard, &c->nshards)) {
+            fprintf(stderr, "nelmsim %s: --shard needs I/N with 1 <= I <= N (got '%s')\n", cmd,
+                    v ? v : "");
+            return -1;
+        }
+    } else if (strcmp(a, "-o") == 0 || nelm_cli_is_opt(a, "--output")) {
+        v = nelm_cli_opt_value(a, "--output", argc, argv, i);
+        if (v == NULL || v[0] == '\0') {
+            fprintf(stderr, "nelmsim %s: -o needs a file name\n", cmd);
+            return -1;
+        }
+        c->output = v;
+    } else if (nelm_cli_is_opt(a, "--reference")) {
+        c->reference = nelm_cli_opt_value(a, "--reference", argc, argv, i);
+        if (c->reference == NULL) {
+            fprintf(stderr, "nelmsim %s: --reference needs a strategy name\n", cmd);
+            return -1;
+        }
+    } else if (nelm_cli_is_opt(a, "--strategy")) {
+        v = nelm_cli_opt_value(a, "--strategy", argc, argv, i);
+        if (v == NULL || c->nnames == NELM_MAX_STRATEGIES) {
+            fprintf(stderr, "nelmsim %s: --strategy needs a name (at most %d)\n", cmd,
+                    NELM_MAX_STRATEGIES);
+            return -1;
+        }
+        c->names[c->nnames++] = v;
+    } else {
+        return 0;
+    }
+    return 1;
 }

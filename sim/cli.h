@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "params.h"
 
 /** Exit statuses: 0 success, 1 usage, 2 invalid input, 3 I/O failure
  *  (130 and 143 after SIGINT and SIGTERM). */
@@ -36,6 +37,27 @@ const char *nelm_cli_opt_value(const char *a, const char *name, int argc, char *
 bool nelm_cli_is_opt(const char *a, const char *name);
 /** The command line as typed, arguments with spaces quoted (malloc). */
 char *nelm_cli_join_args(int argc, char **argv);
+
+/** The options run, sweep and psa share. */
+typedef struct nelm_cli_common {
+    uint64_t npatients; /**< -n: set the default before parsing */
+    uint64_t seed;
+    bool have_seed;
+    uint64_t threads;        /**< 0: OpenMP's default */
+    double tau;              /**< set the default before parsing */
+    int traj;                /**< nelm_traj_mode; set the default before parsing */
+    uint64_t shard, nshards; /**< 1-based I of N; 1 and 1 when not given */
+    const char *output, *reference;
+    const char *names[NELM_MAX_STRATEGIES];
+    size_t nnames;
+    bool quiet, force;
+} nelm_cli_common;
+
+/** Parse argv[*i] if it is one of the shared options (-n, --seed,
+ *  --threads, --tau, --trajectories, --shard, -o, --reference, --strategy,
+ *  --force, --quiet), taking its value and moving *i past it: 1 taken, 0 not
+ *  one of them, -1 a bad value (one line on stderr naming cmd). */
+int nelm_cli_common_opt(const char *cmd, nelm_cli_common *c, int argc, char **argv, int *i);
 
 /** The commands in cli_scenario.c: sweep and psa (kind: nelm_scen_kind),
  *  merge. argc/argv after the command; full_* for the provenance. */

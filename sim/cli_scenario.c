@@ -61,118 +61,33 @@ nelm_cli_scen(int kind_, int argc, char **argv, int full_argc, char **full_argv)
     nelm_scen_kind kind = (nelm_scen_kind)kind_;
     const char *cmd = kind == NELM_SCEN_SWEEP ? "sweep" : "psa";
     const char *file = NULL;
-    const char *names[NELM_MAX_STRATEGIES];
-    bool have_seed = false, quiet = false, have_draws = false;
-    uint64_t threads = 0, shard = 1, nshards = 1;
+    bool have_draws = false;
     nelm_scen_opts o;
     memset(&o, 0, sizeof o);
-    o.npatients = 20000;
-    o.tau = 120;
-    o.deflate_level = 4;
+    nelm_cli_common c;
+    memset(&c, 0, sizeof c);
+    c.npatients = 20000;
+    c.tau = 120;
+    c.traj = NELM_TRAJ_NONE;
+    c.shard = c.nshards = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = NULL;
+        int taken = nelm_cli_common_opt(cmd, &c, argc, argv, &i);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken > 0)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             scen_usage(stdout, kind);
             return 0;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            quiet = true;
-        } else if (strcmp(a, "--force") == 0) {
-            o.force = true;
-        } else if (strcmp(a, "-n") == 0 || nelm_cli_is_opt(a, "--patients")) {
-            v = nelm_cli_opt_value(a, "--patients", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, NELM_CLI_MAX_PATIENTS, &o.npatients) || o.npatients == 0) {
-                fprintf(stderr,
-                        "nelmsim %s: -n needs a number of patients from 1 to %u (got '%s')\n", cmd,
-                        NELM_CLI_MAX_PATIENTS, v ? v : "");
-                return EXIT_USAGE;
-            }
         } else if (kind == NELM_SCEN_PSA && nelm_cli_is_opt(a, "--draws")) {
-            v = nelm_cli_opt_value(a, "--draws", argc, argv, &i);
+            const char *v = nelm_cli_opt_value(a, "--draws", argc, argv, &i);
             if (!nelm_cli_parse_u64(v, NELM_SCEN_MAX, &o.ndraws) || o.ndraws == 0) {
                 fprintf(stderr, "nelmsim psa: --draws needs a number from 1 to %d (got '%s')\n",
                         NELM_SCEN_MAX, v ? v : "");
                 return EXIT_USAGE;
             }
             have_draws = true;
-        } else if (nelm_cli_is_opt(a, "--seed")) {
-            v = nelm_cli_opt_value(a, "--seed", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, UINT64_MAX, &o.seed)) {
-                fprintf(stderr, "nelmsim %s: --seed needs a number from 0 to 2^64-1 (got '%s')\n",
-                        cmd, v ? v : "");
-                return EXIT_USAGE;
-            }
-            have_seed = true;
-        } else if (nelm_cli_is_opt(a, "--threads")) {
-            v = nelm_cli_opt_value(a, "--threads", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, 1024, &threads) || threads == 0) {
-                fprintf(stderr, "nelmsim %s: --threads needs a number from 1 to 1024 (got '%s')\n",
-                        cmd, v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--tau")) {
-            v = nelm_cli_opt_value(a, "--tau", argc, argv, &i);
-            char *end = NULL;
-            o.tau = v ? strtod(v, &end) : 0;
-            if (v == NULL || *end != '\0' || !(o.tau > 0 && o.tau <= 12000)) {
-                fprintf(stderr,
-                        "nelmsim %s: --tau needs months, above 0 and at most 12000 (got '%s')\n",
-                        cmd, v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--trajectories")) {
-            v = nelm_cli_opt_value(a, "--trajectories", argc, argv, &i);
-            if (v && strcmp(v, "full") == 0)
-                o.traj = NELM_TRAJ_FULL;
-            else if (v && strcmp(v, "outcomes") == 0)
-                o.traj = NELM_TRAJ_OUTCOMES;
-            else if (v && strcmp(v, "none") == 0)
-                o.traj = NELM_TRAJ_NONE;
-            else {
-                fprintf(stderr,
-                        "nelmsim %s: --trajectories needs full, outcomes or none (got '%s')\n", cmd,
-                        v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--shard")) {
-            v = nelm_cli_opt_value(a, "--shard", argc, argv, &i);
-            const char *slash = v ? strchr(v, '/') : NULL;
-            char left[32];
-            if (slash == NULL || (size_t)(slash - v) >= sizeof left) {
-                shard = 0;
-            } else {
-                memcpy(left, v, (size_t)(slash - v));
-                left[slash - v] = '\0';
-                if (!nelm_cli_parse_u64(left, NELM_SCEN_MAX, &shard) ||
-                    !nelm_cli_parse_u64(slash + 1, NELM_SCEN_MAX, &nshards))
-                    shard = 0;
-            }
-            if (shard == 0 || nshards == 0 || shard > nshards) {
-                fprintf(stderr, "nelmsim %s: --shard needs I/N with 1 <= I <= N (got '%s')\n", cmd,
-                        v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (strcmp(a, "-o") == 0 || nelm_cli_is_opt(a, "--output")) {
-            v = nelm_cli_opt_value(a, "--output", argc, argv, &i);
-            if (v == NULL || v[0] == '\0') {
-                fprintf(stderr, "nelmsim %s: -o needs a file name\n", cmd);
-                return EXIT_USAGE;
-            }
-            o.output = v;
-        } else if (nelm_cli_is_opt(a, "--reference")) {
-            o.reference = nelm_cli_opt_value(a, "--reference", argc, argv, &i);
-            if (o.reference == NULL) {
-                fprintf(stderr, "nelmsim %s: --reference needs a strategy name\n", cmd);
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--strategy")) {
-            v = nelm_cli_opt_value(a, "--strategy", argc, argv, &i);
-            if (v == NULL || o.nnames == NELM_MAX_STRATEGIES) {
-                fprintf(stderr, "nelmsim %s: --strategy needs a name (at most %d)\n", cmd,
-                        NELM_MAX_STRATEGIES);
-                return EXIT_USAGE;
-            }
-            names[o.nnames++] = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "nelmsim %s: unknown option '%s' (see nelmsim %s --help)\n", cmd, a,
                     cmd);
@@ -192,23 +107,30 @@ nelm_cli_scen(int kind_, int argc, char **argv, int full_argc, char **full_argv)
         fprintf(stderr, "nelmsim psa: --draws K is required (the number of parameter draws)\n");
         return EXIT_USAGE;
     }
-    if (nshards > 1 && o.output == NULL) {
+    if (c.nshards > 1 && c.output == NULL) {
         fprintf(stderr, "nelmsim %s: --shard needs -o FILE (the shard's file)\n", cmd);
         return EXIT_USAGE;
     }
-    if (nshards > 1 && !have_seed) {
+    if (c.nshards > 1 && !c.have_seed) {
         fprintf(stderr, "nelmsim %s: --shard needs --seed (every shard of a run uses the same)\n",
                 cmd);
         return EXIT_USAGE;
     }
-    o.strategy_names = names;
-    o.shard = (uint32_t)(shard - 1);
-    o.nshards = (uint32_t)nshards;
-    o.threads = (int)threads;
-    o.progress = !quiet && isatty(fileno(stderr));
+    o.npatients = c.npatients;
+    o.seed = c.have_seed ? c.seed : nelm_cli_choose_seed();
+    o.tau = c.tau;
+    o.traj = c.traj;
+    o.output = c.output;
+    o.force = c.force;
+    o.reference = c.reference;
+    o.strategy_names = c.names;
+    o.nnames = c.nnames;
+    o.deflate_level = 4;
+    o.shard = (uint32_t)(c.shard - 1);
+    o.nshards = (uint32_t)c.nshards;
+    o.threads = (int)c.threads;
+    o.progress = !c.quiet && isatty(fileno(stderr));
     o.stop = &nelm_cli_stop;
-    if (!have_seed)
-        o.seed = nelm_cli_choose_seed();
     char *cmdline = nelm_cli_join_args(full_argc, full_argv);
     nelm_scen_spec spec;
     nelm_err e = {0};
@@ -223,7 +145,7 @@ nelm_cli_scen(int kind_, int argc, char **argv, int full_argc, char **full_argv)
         free(cmdline);
         return nelm_cli_exit_for(e.code);
     }
-    if (!have_seed)
+    if (!c.have_seed)
         printf("seed %" PRIu64 " (chosen: pass --seed to repeat)\n", o.seed);
     nelm_cli_catch_signals();
     if (nelm_scen_run(&spec, &o, stdout, &e) != 0) {

@@ -172,89 +172,35 @@ run_usage(FILE *out)
 static int
 cmd_run(int argc, char **argv, int full_argc, char **full_argv)
 {
-    uint64_t shard = 1, nshards = 1;
-    const char *file = NULL, *csv = NULL, *reference = NULL;
+    const char *file = NULL, *csv = NULL;
     const char *sets[MAX_SETS] = {NULL};
-    const char *names[NELM_MAX_STRATEGIES];
-    size_t nsets = 0, nnames = 0;
-    uint64_t threads = 0;
-    double tau = 120;
-    bool have_seed = false, quiet = false;
+    size_t nsets = 0;
     nelm_run_opts o;
     memset(&o, 0, sizeof o);
-    o.npatients = 100000;
     o.block = NELM_BLOCK_DEFAULT;
-    o.traj = NELM_TRAJ_OUTCOMES;
     o.deflate_level = 4;
+    nelm_cli_common c;
+    memset(&c, 0, sizeof c);
+    c.npatients = 100000;
+    c.tau = 120;
+    c.traj = NELM_TRAJ_OUTCOMES;
+    c.shard = c.nshards = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
+        int taken = nelm_cli_common_opt("run", &c, argc, argv, &i);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken > 0)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             run_usage(stdout);
             return 0;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            quiet = true;
-        } else if (strcmp(a, "--force") == 0) {
-            o.force = true;
-        } else if (strcmp(a, "-n") == 0 || nelm_cli_is_opt(a, "--patients")) {
-            v = nelm_cli_opt_value(a, "--patients", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, NELM_CLI_MAX_PATIENTS, &o.npatients) || o.npatients == 0) {
-                fprintf(stderr,
-                        "nelmsim run: -n needs a number of patients from 1 to %u "
-                        "(got '%s')\n",
-                        NELM_CLI_MAX_PATIENTS, v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--seed")) {
-            v = nelm_cli_opt_value(a, "--seed", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, UINT64_MAX, &o.seed)) {
-                fprintf(stderr,
-                        "nelmsim run: --seed needs a number from 0 to 2^64-1 (got "
-                        "'%s')\n",
-                        v ? v : "");
-                return EXIT_USAGE;
-            }
-            have_seed = true;
-        } else if (nelm_cli_is_opt(a, "--threads")) {
-            v = nelm_cli_opt_value(a, "--threads", argc, argv, &i);
-            if (!nelm_cli_parse_u64(v, 1024, &threads) || threads == 0) {
-                fprintf(stderr,
-                        "nelmsim run: --threads needs a number from 1 to 1024 (got "
-                        "'%s')\n",
-                        v ? v : "");
-                return EXIT_USAGE;
-            }
         } else if (nelm_cli_is_opt(a, "--block")) {
             v = nelm_cli_opt_value(a, "--block", argc, argv, &i);
             if (!nelm_cli_parse_u64(v, NELM_BLOCK_MAX, &o.block) || o.block == 0) {
                 fprintf(stderr, "nelmsim run: --block needs a number from 1 to %d (got '%s')\n",
                         NELM_BLOCK_MAX, v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--tau")) {
-            v = nelm_cli_opt_value(a, "--tau", argc, argv, &i);
-            char *end = NULL;
-            tau = v ? strtod(v, &end) : 0;
-            if (v == NULL || *end != '\0' || !(tau > 0 && tau <= 12000)) {
-                fprintf(stderr,
-                        "nelmsim run: --tau needs months, above 0 and at most 12000 "
-                        "(got '%s')\n",
-                        v ? v : "");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--trajectories")) {
-            v = nelm_cli_opt_value(a, "--trajectories", argc, argv, &i);
-            if (v && strcmp(v, "full") == 0)
-                o.traj = NELM_TRAJ_FULL;
-            else if (v && strcmp(v, "outcomes") == 0)
-                o.traj = NELM_TRAJ_OUTCOMES;
-            else if (v && strcmp(v, "none") == 0)
-                o.traj = NELM_TRAJ_NONE;
-            else {
-                fprintf(stderr,
-                        "nelmsim run: --trajectories needs full, outcomes or none (got "
-                        "'%s')\n",
-                        v ? v : "");
                 return EXIT_USAGE;
             }
         } else if (nelm_cli_is_opt(a, "--compression")) {
@@ -273,38 +219,10 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                         v ? v : "");
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "-o") == 0 || nelm_cli_is_opt(a, "--output")) {
-            v = nelm_cli_opt_value(a, "--output", argc, argv, &i);
-            if (v == NULL || v[0] == '\0') {
-                fprintf(stderr, "nelmsim run: -o needs a file name\n");
-                return EXIT_USAGE;
-            }
-            o.output = v;
         } else if (nelm_cli_is_opt(a, "--csv")) {
             csv = nelm_cli_opt_value(a, "--csv", argc, argv, &i);
             if (csv == NULL || csv[0] == '\0') {
                 fprintf(stderr, "nelmsim run: --csv needs a file name\n");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--reference")) {
-            reference = nelm_cli_opt_value(a, "--reference", argc, argv, &i);
-            if (reference == NULL) {
-                fprintf(stderr, "nelmsim run: --reference needs a strategy name\n");
-                return EXIT_USAGE;
-            }
-        } else if (nelm_cli_is_opt(a, "--strategy")) {
-            v = nelm_cli_opt_value(a, "--strategy", argc, argv, &i);
-            if (v == NULL || nnames == NELM_MAX_STRATEGIES) {
-                fprintf(stderr, "nelmsim run: --strategy needs a name (at most %d)\n",
-                        NELM_MAX_STRATEGIES);
-                return EXIT_USAGE;
-            }
-            names[nnames++] = v;
-        } else if (nelm_cli_is_opt(a, "--shard")) {
-            v = nelm_cli_opt_value(a, "--shard", argc, argv, &i);
-            if (!nelm_cli_parse_shard(v, &shard, &nshards)) {
-                fprintf(stderr, "nelmsim run: --shard needs I/N with 1 <= I <= N (got '%s')\n",
-                        v ? v : "");
                 return EXIT_USAGE;
             }
         } else if (nelm_cli_is_opt(a, "--set")) {
@@ -324,6 +242,17 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
             return EXIT_USAGE;
         }
     }
+    o.npatients = c.npatients;
+    o.seed = c.seed;
+    o.traj = (nelm_traj_mode)c.traj;
+    o.output = c.output;
+    o.force = c.force;
+    uint64_t shard = c.shard, nshards = c.nshards, threads = c.threads;
+    const char *reference = c.reference;
+    const char *const *names = c.names;
+    size_t nnames = c.nnames;
+    double tau = c.tau;
+    bool have_seed = c.have_seed, quiet = c.quiet;
 
     nelm_params *p = calloc(1, sizeof *p);
     nelm_run_result *r = calloc(1, sizeof *r);

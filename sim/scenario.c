@@ -157,7 +157,6 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
         if (q->text == NULL || q->num == NULL)
             return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
         q->numeric = true;
-        size_t levels = 0;
         for (size_t k = 0; k < v->n; k++) {
             if ((ret = scalar_text(v->vals[k], q->path, &q->text[k], e)) != 0)
                 return ret;
@@ -167,15 +166,22 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
             }
         }
         if (!q->numeric) { /* names: each distinct one a level of an enum column */
+            q->level = malloc(v->n);
+            if (q->level == NULL)
+                return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
             for (size_t k = 0; k < v->n; k++) {
                 size_t m = 0;
                 while (m < k && strcmp(q->text[m], q->text[k]) != 0)
                     m++;
-                levels += m == k;
+                if (m < k) {
+                    q->level[k] = q->level[m];
+                    continue;
+                }
+                if (q->nlevels == NELM_SCEN_MAX_LEVELS)
+                    return fail_at(e, v, q->path, "at most %d distinct non-numeric values",
+                                   NELM_SCEN_MAX_LEVELS);
+                q->level[k] = (uint8_t)q->nlevels++;
             }
-            if (levels > NELM_SCEN_MAX_LEVELS)
-                return fail_at(e, v, q->path, "at most %d distinct non-numeric values",
-                               NELM_SCEN_MAX_LEVELS);
         }
         if (s->zip) {
             if (i > 0 && v->n != points)
@@ -571,6 +577,7 @@ nelm_scen_free(nelm_scen_spec *s)
             free(s->params[j].text[k]);
         free(s->params[j].text);
         free(s->params[j].num);
+        free(s->params[j].level);
     }
     for (size_t i = 0; s->sets && i < s->nsets; i++)
         free(s->sets[i]);
@@ -587,20 +594,28 @@ nelm_scen_free(nelm_scen_spec *s)
     memset(s, 0, sizeof *s);
 }
 
+size_t
+nelm_scen_value_index(const nelm_scen_spec *s, uint64_t i, size_t j)
+{
+    if (s->zip)
+        return (size_t)i;
+    uint64_t rest = i;
+    for (size_t jj = s->nparams; jj-- > j + 1;) /* the last varies fastest */
+        rest /= s->params[jj].nvalues;
+    return (size_t)(rest % s->params[j].nvalues);
+}
+
 void
 nelm_scen_point(const nelm_scen_spec *s, uint64_t seed, uint64_t i, double *num,
                 char (*sets)[NELM_SCEN_SET_MAX])
 {
     if (s->kind == NELM_SCEN_SWEEP) {
-        uint64_t rest = i;
-        for (size_t jj = s->nparams; jj-- > 0;) { /* the last varies fastest */
-            const nelm_scen_param *q = &s->params[jj];
-            size_t k = s->zip ? (size_t)i : (size_t)(rest % q->nvalues);
-            if (!s->zip)
-                rest /= q->nvalues;
-            num[jj] = q->num[k];
+        for (size_t j = 0; j < s->nparams; j++) {
+            const nelm_scen_param *q = &s->params[j];
+            size_t k = nelm_scen_value_index(s, i, j);
+            num[j] = q->num[k];
             if (sets)
-                snprintf(sets[jj], NELM_SCEN_SET_MAX, "%s=%s", q->path, q->text[k]);
+                snprintf(sets[j], NELM_SCEN_SET_MAX, "%s=%s", q->path, q->text[k]);
         }
         return;
     }

@@ -56,9 +56,11 @@ typedef struct nelm_scen_param {
     int line, col; /**< where the spec names it */
     /* sweep */
     size_t nvalues;
-    char **text;  /**< each value as written (a YAML scalar) */
-    double *num;  /**< each value as a number (NaN: not a number) */
-    bool numeric; /**< every value is a finite number */
+    char **text;    /**< each value as written (a YAML scalar) */
+    double *num;    /**< each value as a number (NaN: not a number) */
+    bool numeric;   /**< every value is a finite number */
+    uint8_t *level; /**< non-numeric: each value's level (distinct values in order of first use) */
+    size_t nlevels;
     /* psa */
     nelm_psa_dist dist;
     uint64_t key; /**< nelm_psa_path_key(path) */
@@ -98,6 +100,9 @@ void nelm_scen_free(nelm_scen_spec *s);
 #define NELM_SCEN_SET_MAX (NELM_PATH_MAX + 80)
 void nelm_scen_point(const nelm_scen_spec *s, uint64_t seed, uint64_t i, double *num,
                      char (*sets)[NELM_SCEN_SET_MAX]);
+
+/** Sweep point i: the index of parameter j's value in its list. */
+size_t nelm_scen_value_index(const nelm_scen_spec *s, uint64_t i, size_t j);
 
 /** Load scenario i's parameters: the model, the fixed overrides, the
  *  point's overrides; an error names the spec's line of the parameter it is

@@ -195,21 +195,6 @@ write_header(const ctx *c, nelm_h5 *h, nelm_err *e)
     return ret;
 }
 
-/* the levels of a non-numeric sweep parameter, in order of first use */
-static size_t
-levels(const nelm_scen_param *q, const char **names)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < q->nvalues; k++) {
-        size_t m = 0;
-        while (m < n && strcmp(names[m], q->text[k]) != 0)
-            m++;
-        if (m == n)
-            names[n++] = q->text[k];
-    }
-    return n;
-}
-
 static int
 create_scenario_table(const ctx *c, nelm_h5 *h, nelm_h5_table **tab, nelm_err *e)
 {
@@ -230,8 +215,11 @@ create_scenario_table(const ctx *c, nelm_h5 *h, nelm_h5_table **tab, nelm_err *e
         const nelm_scen_param *q = &s->params[j];
         if (s->kind == NELM_SCEN_PSA || q->numeric)
             cols[nc++] = (nelm_h5_col){q->path, NELM_H5_F64, NULL, NULL, NULL, 0};
-        else
-            cols[nc++] = (nelm_h5_col){q->path, NELM_H5_ENUM8, NULL, NULL, lv[j], levels(q, lv[j])};
+        else {
+            for (size_t k = 0; k < q->nvalues; k++) /* each level's name */
+                lv[j][q->level[k]] = q->text[k];
+            cols[nc++] = (nelm_h5_col){q->path, NELM_H5_ENUM8, NULL, NULL, lv[j], q->nlevels};
+        }
     }
     uint64_t rows = c->nscen; /* not the shard's: the same layout in every shard */
     return nelm_h5_table_create(h, "scenarios", cols, nc, rows < 4096 ? (rows ? rows : 1) : 4096,
@@ -256,21 +244,7 @@ append_scenario_row(const ctx *c, nelm_h5_table *tab, uint64_t i, nelm_err *e)
             cols[nc++] = &num[j];
             continue;
         }
-        /* this point's value of q, as its level */
-        uint64_t rest = i;
-        size_t k = 0;
-        for (size_t jj = s->nparams; jj-- > 0;) {
-            size_t kk = s->zip ? (size_t)i : (size_t)(rest % s->params[jj].nvalues);
-            if (!s->zip)
-                rest /= s->params[jj].nvalues;
-            if (jj == j)
-                k = kk;
-        }
-        const char *names[NELM_SCEN_MAX_LEVELS];
-        size_t n = levels(q, names), m = 0;
-        while (m < n && strcmp(names[m], q->text[k]) != 0)
-            m++;
-        lvl[j] = (uint8_t)m;
+        lvl[j] = q->level[nelm_scen_value_index(s, i, j)];
         cols[nc++] = &lvl[j];
     }
     return nelm_h5_append(tab, cols, 1, e);
@@ -498,11 +472,8 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
             for (size_t j = 0; j < s->nparams; j++) {
                 if (s->params[j].numeric)
                     fprintf(out, " %14.6g", num[j]);
-                else {
-                    char sets[NELM_SCEN_MAX_PARAMS][NELM_SCEN_SET_MAX];
-                    nelm_scen_point(s, o->seed, i, num, sets);
-                    fprintf(out, " %14.14s", strchr(sets[j], '=') + 1);
-                }
+                else
+                    fprintf(out, " %14.14s", s->params[j].text[nelm_scen_value_index(s, i, j)]);
             }
             for (size_t k = 0; k < c.S; k++)
                 fprintf(out, " %12.2f", r->sum[k].mean_os);

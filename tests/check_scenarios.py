@@ -20,6 +20,7 @@ DATADIR is tests/data/scenarios. Checks:
       column, row indices into /lines and /events across scenarios, mean OS
       per scenario and strategy from /outcomes equal to the summary; 2 shards
       merged equal the single run;
+  (h) a sweep over a named value: an enum column, equal points equal;
   (f) one big run in 3 shards of patient blocks (every event kept), merged,
       equals the single run, summaries included (recomputed from the
       per-patient outcomes); `nelmsim summary` reads the merged file; a
@@ -239,6 +240,20 @@ def sweep_patients(nelmsim, data, work):
     check(ok, f"(g) merged sweep with per-patient tables != single: {msg}")
 
 
+def sweep_names(nelmsim, data, work):
+    out = os.path.join(work, "names.h5")
+    rc, o, err = run([nelmsim, "sweep", os.path.join(data, "sweep-names.yaml"), "-n", "500",
+                      "--seed", "1", "-q", "--strategy", "classic", "-o", out], work)
+    check(rc == 0, f"(h) sweep over names: exit {rc} {err}")
+    with h5py.File(out, "r") as f:
+        d = f["scenarios/strategies.classic.lines[0].if_ineligible"]
+        levels = h5py.check_enum_dtype(d.dtype)
+        check(levels == {"skip": 0, "stop": 1}, f"(h) enum levels {levels}")
+        check(list(d[:]) == [0, 0, 1, 1, 0, 0], f"(h) levels by scenario {list(d[:])}")
+        m = f["summary/strategies/mean_os"][:]
+    check(m[0] == m[4] and m[1] == m[5] and m[0] != m[2], f"(h) mean OS by scenario {m}")
+
+
 def run_shards(nelmsim, work):
     base = [nelmsim, "run", "-n", "20000", "--seed", "9", "--block", "1024", "-q",
             "--trajectories", "full"]
@@ -286,6 +301,7 @@ def main():
     shards(nelmsim, data, work)
     psa(nelmsim, data, work)
     sweep_patients(nelmsim, data, work)
+    sweep_names(nelmsim, data, work)
     run_shards(nelmsim, work)
     if FAILS:
         print(f"check_scenarios: {len(FAILS)} failures")
