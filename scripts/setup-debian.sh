@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages nelmsim needs to build, test and analyse output.
+# Install the Debian 12 packages nelmsim needs.
 # Idempotent: when every package is already installed it only checks and returns.
-# Run as root (or through sudo). Usage: scripts/setup-debian.sh
+# Run as root (or through sudo).
+#
+#   scripts/setup-debian.sh          build, run, and analyse output in Python
+#   scripts/setup-debian.sh --test   also what the whole test suite needs: R with
+#                                    hdf5r and survival, OpenMPI with parallel HDF5
+#                                    (the MPI build), and Slurm with munge (the
+#                                    one-node cluster of the job-array test)
 set -euo pipefail
 
 packages=(
@@ -12,6 +18,18 @@ packages=(
     libcmocka-dev
     python3 python3-h5py python3-numpy python3-scipy python3-mpmath python3-matplotlib python3-pandas
 )
+case "${1:-}" in
+    "") ;;
+    --test)
+        packages+=(
+            r-base-core r-cran-hdf5r r-cran-survival
+            openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
+            slurm-wlm munge
+            valgrind
+        )
+        ;;
+    *) echo "usage: scripts/setup-debian.sh [--test]" >&2; exit 1 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

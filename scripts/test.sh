@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-scripts/setup-debian.sh
+scripts/setup-debian.sh --test
 cmake -S . -B "$build" -G Ninja "${cmake_flags[@]}" >/dev/null
 cmake --build "$build" --parallel
 ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "${ctest_args[@]}"
