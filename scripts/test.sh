@@ -3,6 +3,8 @@
 #
 #   scripts/test.sh              release build in build/, all tests
 #   scripts/test.sh --sanitize   ASan + UBSan build in build-san/, all tests
+#   scripts/test.sh --mpi        MPI build (OpenMPI, parallel HDF5) in build-mpi/,
+#                                all tests, with the mpirun tests
 #
 # Extra arguments after -- go to ctest (e.g. -- -R rng).
 set -euo pipefail
@@ -19,8 +21,12 @@ while [ $# -gt 0 ]; do
             export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
             export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
             ;;
+        --mpi)
+            build=build-mpi
+            cmake_flags=(-DCMAKE_BUILD_TYPE=Release -DNELMSIM_MPI=ON)
+            ;;
         --) shift; ctest_args=("$@"); break ;;
-        *) echo "usage: scripts/test.sh [--sanitize] [-- CTEST_ARGS...]" >&2; exit 1 ;;
+        *) echo "usage: scripts/test.sh [--sanitize | --mpi] [-- CTEST_ARGS...]" >&2; exit 1 ;;
     esac
     shift
 done

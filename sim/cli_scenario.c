@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "par.h"
 #include "merge.h"
 #include "run.h"
 #include "scenario.h"
@@ -118,6 +119,7 @@ nelm_cli_scen(int kind_, int argc, char **argv, int full_argc, char **full_argv)
     }
     o.npatients = c.npatients;
     o.seed = c.have_seed ? c.seed : nelm_cli_choose_seed();
+    nelm_par_bcast(&o.seed, sizeof o.seed); /* under MPI: rank 0's */
     o.tau = c.tau;
     o.traj = c.traj;
     o.output = c.output;

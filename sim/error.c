@@ -59,11 +59,20 @@ nelm_strerror(int code)
     }
 }
 
+static FILE *bug_stream; /* NULL: stderr */
+
+void
+nelm_bug_stream(FILE *f)
+{
+    bug_stream = f;
+}
+
 _Noreturn void
 nelm_bug(const char *file, int line, const char *expr)
 {
-    fprintf(stderr, "nelmsim: internal error at %s:%d: assertion '%s' failed; "
-                    "please report this\n",
+    fprintf(bug_stream ? bug_stream : stderr,
+            "nelmsim: internal error at %s:%d: assertion '%s' failed; "
+            "please report this\n",
             file, line, expr);
     abort();
 }

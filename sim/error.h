@@ -9,14 +9,15 @@
 #define NELM_ERROR_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
     NELM_OK = 0,
-    NELM_ERR_PARAM = -1, /**< invalid parameter value or combination */
-    NELM_ERR_NOMEM = -2, /**< allocation failed */
-    NELM_ERR_IO = -3,    /**< reading or writing a file failed */
-    NELM_ERR_USAGE = -4, /**< bad command line */
-    NELM_ERR_LIMIT = -5, /**< a documented cap was exceeded */
+    NELM_ERR_PARAM = -1,       /**< invalid parameter value or combination */
+    NELM_ERR_NOMEM = -2,       /**< allocation failed */
+    NELM_ERR_IO = -3,          /**< reading or writing a file failed */
+    NELM_ERR_USAGE = -4,       /**< bad command line */
+    NELM_ERR_LIMIT = -5,       /**< a documented cap was exceeded */
     NELM_ERR_INTERRUPTED = -6, /**< stopped by a signal (SIGINT, SIGTERM) */
 };
 
@@ -42,14 +43,18 @@ void nelm_err_prefix(nelm_err *e, const char *prefix);
 /** Static description of a code. */
 const char *nelm_strerror(int code);
 
+/** Where nelm_bug writes (NULL: stderr): the ranks of an MPI job other
+ *  than 0 silence stderr but keep their internal errors. */
+void nelm_bug_stream(FILE *f);
+
 /** Abort with file and line; never returns. */
 _Noreturn void nelm_bug(const char *file, int line, const char *expr);
 
 #define NELM_FAIL(e, code, ...) nelm_fail((e), (code), __VA_ARGS__)
-#define nelm_bug_assert(cond)                                                  \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            nelm_bug(__FILE__, __LINE__, #cond);                               \
+#define nelm_bug_assert(cond)                                                                      \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            nelm_bug(__FILE__, __LINE__, #cond);                                                   \
     } while (0)
 
 #endif

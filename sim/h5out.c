@@ -23,7 +23,8 @@
  * fails and removes the temporary file. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "h5out.h"
+#include "h5out_int.h"
+#include "par.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,73 +46,11 @@
 #error "sim/h5out.c supports little-endian hosts only"
 #endif
 
-/* Largest chunk, in bytes: HDF5 1.10 stores chunk sizes in 32 bits, and the
- * compressed size (up to compressBound) must fit as well. */
-#define MAX_CHUNK_BYTES ((size_t)1 << 30)
-/* Longest object description in a message. */
-#define OBJ_MAX 256
-
-/* ---- structures ---------------------------------------------------------------- */
-
-typedef struct h5_col {
-    char *path; /* "table/column", for messages */
-    nelm_h5_type type;
-    size_t esize;  /* bytes per element */
-    size_t enum_n; /* ENUM8: names; BOOL: 2; else 0 */
-    hid_t dset;
-    unsigned char *stage; /* chunk_rows elements; NULL after close queued it */
-    uint64_t extent;      /* current extent of dset, rows */
-} h5_col;
-
-struct nelm_h5_table {
-    nelm_h5 *h;
-    char *path;
-    hid_t group;
-    h5_col *cols;
-    size_t ncols;
-    size_t chunk_rows;
-    uint64_t rows;
-    nelm_h5_table *next;
-};
-
-/* A queued chunk. raw holds chunk_bytes in native order; out its shuffled
- * and deflated form once compressed (compression on). */
-typedef struct h5_chunk {
-    h5_col *col;
-    uint64_t offset;   /* first row */
-    uint64_t rows_end; /* the extent must reach this before the write */
-    size_t nbytes;     /* raw bytes: chunk_rows * esize */
-    unsigned char *raw;
-    unsigned char *out;
-    size_t out_len;
-    int err; /* 0, NELM_ERR_NOMEM or NELM_ERR_IO (zerr: zlib's code) */
-    int zerr;
-} h5_chunk;
-
-struct nelm_h5 {
-    char *final_path;
-    char *tmp_path;
-    bool tmp_exists; /* tmp_path is ours to remove */
-    bool broken;     /* an operation failed: the file cannot be finished */
-    hid_t file;
-    int level; /* deflate level, < 0: no compression */
-    nelm_h5_table *tables;
-    h5_chunk *queue;
-    size_t nqueue, qcap;
-    uint64_t raw_bytes, stored_bytes;
-};
-
 /* ---- errors and handles ------------------------------------------------------------ */
 
-static int io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
 /* Record "FILE: what (object)" as NELM_ERR_IO. */
-static int
-io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...)
+int
+h5i_io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...)
 {
     char obj[OBJ_MAX];
     va_list ap;
@@ -122,8 +61,8 @@ io_fail(const nelm_h5 *h, nelm_err *e, const char *what, const char *objfmt, ...
 }
 
 /* Close a valid handle of any kind and invalidate it; < 0 on failure. */
-static herr_t
-close_id(hid_t *id)
+herr_t
+h5i_close_id(hid_t *id)
 {
     herr_t r = 0;
     if (*id < 0)
@@ -163,14 +102,14 @@ static void
 close_checked(const nelm_h5 *h, nelm_err *e, int *ret, hid_t *id, const char *kind, const char *obj)
 {
     char what[64];
-    if (close_id(id) < 0 && *ret == 0) {
+    if (h5i_close_id(id) < 0 && *ret == 0) {
         snprintf(what, sizeof what, "cannot close %s", kind);
-        *ret = io_fail(h, e, what, "%s", obj);
+        *ret = h5i_io_fail(h, e, what, "%s", obj);
     }
 }
 
-static char *
-dup_str(const char *s)
+char *
+h5i_dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -211,39 +150,39 @@ parents_lcpl(void)
 
 /* Write the scalar attribute `name` on the open object obj (called objname in
  * messages), replacing an existing one. */
-static int
-attr_write(const nelm_h5 *h, hid_t obj, const char *objname, const char *name, hid_t ftype,
-           hid_t mtype, const void *value, nelm_err *e)
+int
+h5i_attr_write(const nelm_h5 *h, hid_t obj, const char *objname, const char *name, hid_t ftype,
+               hid_t mtype, const void *value, nelm_err *e)
 {
     int ret = 0;
     hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
 
     htri_t exists = H5Aexists(obj, name);
     if (exists < 0) {
-        ret = io_fail(h, e, "cannot look up attribute", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot look up attribute", "%s: %s", objname, name);
         goto out;
     }
     if (exists > 0 && H5Adelete(obj, name) < 0) {
-        ret = io_fail(h, e, "cannot replace attribute", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot replace attribute", "%s: %s", objname, name);
         goto out;
     }
     if ((space = H5Screate(H5S_SCALAR)) < 0) {
-        ret = io_fail(h, e, "cannot create dataspace", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot create dataspace", "%s: %s", objname, name);
         goto out;
     }
     if ((attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
-        ret = io_fail(h, e, "cannot create attribute", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot create attribute", "%s: %s", objname, name);
         goto out;
     }
     if (H5Awrite(attr, mtype, value) < 0) {
-        ret = io_fail(h, e, "cannot write attribute", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot write attribute", "%s: %s", objname, name);
         goto out;
     }
 out:
-    if (close_id(&attr) < 0 && ret == 0)
-        ret = io_fail(h, e, "cannot close attribute", "%s: %s", objname, name);
-    if (close_id(&space) < 0 && ret == 0)
-        ret = io_fail(h, e, "cannot close dataspace", "%s: %s", objname, name);
+    if (h5i_close_id(&attr) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close attribute", "%s: %s", objname, name);
+    if (h5i_close_id(&space) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close dataspace", "%s: %s", objname, name);
     return ret;
 }
 
@@ -255,13 +194,13 @@ attr_write_str(const nelm_h5 *h, hid_t obj, const char *objname, const char *nam
     int ret = 0;
     hid_t type = utf8_type();
     if (type < 0) {
-        ret = io_fail(h, e, "cannot create string type", "%s: %s", objname, name);
+        ret = h5i_io_fail(h, e, "cannot create string type", "%s: %s", objname, name);
         goto out;
     }
-    ret = attr_write(h, obj, objname, name, type, type, &value, e);
+    ret = h5i_attr_write(h, obj, objname, name, type, type, &value, e);
 out:
-    if (close_id(&type) < 0 && ret == 0)
-        ret = io_fail(h, e, "cannot close string type", "%s: %s", objname, name);
+    if (h5i_close_id(&type) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close string type", "%s: %s", objname, name);
     return ret;
 }
 
@@ -273,13 +212,13 @@ attr_at(nelm_h5 *h, const char *obj, const char *name, hid_t ftype, hid_t mtype,
     int ret = 0;
     hid_t o = H5Oopen(h->file, obj, H5P_DEFAULT);
     if (o < 0) {
-        ret = io_fail(h, e, "cannot open object", "%s", obj);
+        ret = h5i_io_fail(h, e, "cannot open object", "%s", obj);
         goto out;
     }
-    ret = attr_write(h, o, obj, name, ftype, mtype, value, e);
+    ret = h5i_attr_write(h, o, obj, name, ftype, mtype, value, e);
 out:
     if (o >= 0 && H5Oclose(o) < 0 && ret == 0)
-        ret = io_fail(h, e, "cannot close object", "%s", obj);
+        ret = h5i_io_fail(h, e, "cannot close object", "%s", obj);
     if (ret != 0)
         h->broken = true;
     return ret;
@@ -291,44 +230,77 @@ nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *valu
     int ret = 0;
     hid_t type = utf8_type();
     if (type < 0) {
-        ret = io_fail(h, e, "cannot create string type", "%s: %s", obj, name);
+        ret = h5i_io_fail(h, e, "cannot create string type", "%s: %s", obj, name);
         h->broken = true;
         goto out;
     }
     ret = attr_at(h, obj, name, type, type, &value, e);
 out:
-    if (close_id(&type) < 0 && ret == 0) {
-        ret = io_fail(h, e, "cannot close string type", "%s: %s", obj, name);
+    if (h5i_close_id(&type) < 0 && ret == 0) {
+        ret = h5i_io_fail(h, e, "cannot close string type", "%s: %s", obj, name);
         h->broken = true;
     }
-    return ret;
+    return h5i_agree(h, ret, e);
 }
 
 int
 nelm_h5_attr_u64(nelm_h5 *h, const char *obj, const char *name, uint64_t value, nelm_err *e)
 {
-    return attr_at(h, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, e);
+    return h5i_agree(h, attr_at(h, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, e), e);
 }
 
 int
 nelm_h5_attr_f64(nelm_h5 *h, const char *obj, const char *name, double value, nelm_err *e)
 {
-    return attr_at(h, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e);
+    return h5i_agree(h, attr_at(h, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, e), e);
+}
+
+int
+nelm_h5_attr_u64s(nelm_h5 *h, const char *obj, const char *name, const uint64_t *v, size_t n,
+                  nelm_err *e)
+{
+    int ret = 0;
+    hsize_t dim = (hsize_t)n;
+    hid_t o = H5I_INVALID_HID, space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    nelm_bug_assert(n > 0);
+    if ((o = H5Oopen(h->file, obj, H5P_DEFAULT)) < 0) {
+        ret = h5i_io_fail(h, e, "cannot open object", "%s", obj);
+        goto out;
+    }
+    htri_t exists = H5Aexists(o, name);
+    if (exists < 0 || (exists > 0 && H5Adelete(o, name) < 0)) {
+        ret = h5i_io_fail(h, e, "cannot replace attribute", "%s: %s", obj, name);
+        goto out;
+    }
+    if ((space = H5Screate_simple(1, &dim, NULL)) < 0 ||
+        (attr = H5Acreate2(o, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(attr, H5T_NATIVE_UINT64, v) < 0) {
+        ret = h5i_io_fail(h, e, "cannot write attribute", "%s: %s", obj, name);
+        goto out;
+    }
+out:
+    if (h5i_close_id(&attr) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close attribute", "%s: %s", obj, name);
+    if (h5i_close_id(&space) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close dataspace", "%s: %s", obj, name);
+    if (o >= 0 && H5Oclose(o) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close object", "%s", obj);
+    return h5i_agree(h, ret, e);
 }
 
 /* ---- string datasets ------------------------------------------------------------------ */
 
 /* A contiguous dataset of n strings (n == 0 with scalar: one string) at path. */
-static int
-strings_write(nelm_h5 *h, const char *path, const char *const *v, size_t n, bool scalar,
-              const char *doc, nelm_err *e)
+int
+h5i_strings_write(nelm_h5 *h, const char *path, const char *const *v, size_t n, bool scalar,
+                  const char *doc, nelm_err *e)
 {
     int ret = 0;
     hid_t type = H5I_INVALID_HID, space = H5I_INVALID_HID, lcpl = H5I_INVALID_HID;
     hid_t dset = H5I_INVALID_HID;
 
     if ((type = utf8_type()) < 0) {
-        ret = io_fail(h, e, "cannot create string type", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create string type", "%s", path);
         goto out;
     }
     if (scalar) {
@@ -338,19 +310,19 @@ strings_write(nelm_h5 *h, const char *path, const char *const *v, size_t n, bool
         space = H5Screate_simple(1, &dim, NULL);
     }
     if (space < 0) {
-        ret = io_fail(h, e, "cannot create dataspace", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create dataspace", "%s", path);
         goto out;
     }
     if ((lcpl = parents_lcpl()) < 0) {
-        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create property list", "%s", path);
         goto out;
     }
     if ((dset = H5Dcreate2(h->file, path, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
-        ret = io_fail(h, e, "cannot create dataset", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create dataset", "%s", path);
         goto out;
     }
     if ((scalar || n > 0) && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-        ret = io_fail(h, e, "cannot write dataset", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot write dataset", "%s", path);
         goto out;
     }
     if (doc != NULL && (ret = attr_write_str(h, dset, path, "description", doc, e)) != 0)
@@ -369,7 +341,9 @@ int
 nelm_h5_string(nelm_h5 *h, const char *path, const char *text, const char *doc, nelm_err *e)
 {
     nelm_bug_assert(text != NULL);
-    return strings_write(h, path, &text, 1, true, doc, e);
+    if (h->coll)
+        return h5i_coll_defer(h, path, &text, 1, true, doc, e);
+    return h5i_strings_write(h, path, &text, 1, true, doc, e);
 }
 
 int
@@ -379,7 +353,9 @@ nelm_h5_strings(nelm_h5 *h, const char *path, const char *const *v, size_t n, co
     nelm_bug_assert(v != NULL || n == 0);
     for (size_t i = 0; i < n; i++)
         nelm_bug_assert(v[i] != NULL);
-    return strings_write(h, path, v, n, false, doc, e);
+    if (h->coll)
+        return h5i_coll_defer(h, path, v, n, false, doc, e);
+    return h5i_strings_write(h, path, v, n, false, doc, e);
 }
 
 /* ---- opening and tearing down -------------------------------------------------------- */
@@ -388,11 +364,12 @@ static void
 table_free(nelm_h5_table *t)
 {
     for (size_t j = 0; j < t->ncols; j++) {
-        close_id(&t->cols[j].dset);
+        h5i_close_id(&t->cols[j].dset);
         free(t->cols[j].stage);
         free(t->cols[j].path);
+        free(t->cols[j].pend);
     }
-    close_id(&t->group);
+    h5i_close_id(&t->group);
     free(t->cols);
     free(t->path);
     free(t);
@@ -410,8 +387,8 @@ queue_clear(nelm_h5 *h)
 
 /* Close everything still open, remove the temporary file if it is still
  * ours, free h. */
-static void
-h5_destroy(nelm_h5 *h)
+void
+h5i_destroy(nelm_h5 *h)
 {
     if (h == NULL)
         return;
@@ -422,9 +399,17 @@ h5_destroy(nelm_h5 *h)
         table_free(h->tables);
         h->tables = next;
     }
-    close_id(&h->file);
+    h5i_close_id(&h->file);
     if (h->tmp_exists)
         remove(h->tmp_path);
+    for (size_t i = 0; i < h->ndef; i++) {
+        for (size_t k = 0; k < h->def[i].n; k++)
+            free(h->def[i].v[k]);
+        free(h->def[i].v);
+        free(h->def[i].path);
+        free(h->def[i].doc);
+    }
+    free(h->def);
     free(h->tmp_path);
     free(h->final_path);
     free(h);
@@ -433,18 +418,15 @@ h5_destroy(nelm_h5 *h)
 void
 nelm_h5_abort(nelm_h5 *h)
 {
-    h5_destroy(h);
+    h5i_destroy(h);
 }
 
+/* The final name may be used: the level is valid, and it is not there, or
+ * replaced with --force. */
 int
-nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, nelm_err *e)
+h5i_check_final(const char *final_path, const nelm_h5_opts *opts, nelm_err *e)
 {
-    int ret = 0;
-    nelm_h5 *h = NULL;
-    hid_t fapl = H5I_INVALID_HID;
     struct stat st;
-
-    *out = NULL;
     if (opts->deflate_level > 9)
         return NELM_FAIL(e, NELM_ERR_PARAM, "%s: deflate level %d is out of range (0 to 9)",
                          final_path, opts->deflate_level);
@@ -461,6 +443,21 @@ nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, ne
     /* Idempotent: failures are reported by us, one line each. */
     if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
         return NELM_FAIL(e, NELM_ERR_IO, "%s: cannot configure HDF5 error reporting", final_path);
+    return 0;
+}
+
+int
+nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, nelm_err *e)
+{
+    int ret = 0;
+    nelm_h5 *h = NULL;
+    hid_t fapl = H5I_INVALID_HID;
+
+    *out = NULL;
+    if (nelm_par_active())
+        return h5i_coll_open(out, final_path, opts, e);
+    if ((ret = h5i_check_final(final_path, opts, e)) != 0)
+        return ret;
 
     if ((h = calloc(1, sizeof *h)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
@@ -469,7 +466,7 @@ nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, ne
     h->file = H5I_INVALID_HID;
     h->level = opts->deflate_level < 0 ? -1 : opts->deflate_level;
     size_t tlen = strlen(final_path) + 32;
-    if ((h->final_path = dup_str(final_path)) == NULL || (h->tmp_path = malloc(tlen)) == NULL) {
+    if ((h->final_path = h5i_dup_str(final_path)) == NULL || (h->tmp_path = malloc(tlen)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
         goto out;
     }
@@ -491,17 +488,17 @@ nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, ne
     }
     if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
         H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        ret = io_fail(h, e, "cannot create property list", "%s", h->tmp_path);
+        ret = h5i_io_fail(h, e, "cannot create property list", "%s", h->tmp_path);
         goto out;
     }
     if ((h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
-        ret = io_fail(h, e, "cannot create HDF5 file", "%s", h->tmp_path);
+        ret = h5i_io_fail(h, e, "cannot create HDF5 file", "%s", h->tmp_path);
         goto out;
     }
 out:
     close_checked(h, e, &ret, &fapl, "property list", h->tmp_path);
     if (ret != 0)
-        h5_destroy(h);
+        h5i_destroy(h);
     else
         *out = h;
     return ret;
@@ -642,7 +639,7 @@ column_create(nelm_h5_table *t, size_t j, const nelm_h5_col *c, hid_t space, hid
         ftype = c->type == NELM_H5_ENUM8 ? enum_type(c->enum_names, c->enum_n)
                                          : enum_type(bool_names, 2);
         if (ftype < 0) {
-            ret = io_fail(h, e, "cannot create enum type", "%s", col->path);
+            ret = h5i_io_fail(h, e, "cannot create enum type", "%s", col->path);
             goto out;
         }
     } else {
@@ -650,7 +647,7 @@ column_create(nelm_h5_table *t, size_t j, const nelm_h5_col *c, hid_t space, hid
     }
     col->dset = H5Dcreate2(t->group, c->name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (col->dset < 0) {
-        ret = io_fail(h, e, "cannot create dataset", "%s", col->path);
+        ret = h5i_io_fail(h, e, "cannot create dataset", "%s", col->path);
         goto out;
     }
     if (c->units != NULL &&
@@ -660,8 +657,8 @@ column_create(nelm_h5_table *t, size_t j, const nelm_h5_col *c, hid_t space, hid
         (ret = attr_write_str(h, col->dset, col->path, "description", c->doc, e)) != 0)
         goto out;
 out:
-    if (own && close_id(&ftype) < 0 && ret == 0)
-        ret = io_fail(h, e, "cannot close enum type", "%s", col->path);
+    if (own && h5i_close_id(&ftype) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close enum type", "%s", col->path);
     return ret;
 }
 
@@ -676,8 +673,8 @@ nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, size
 
     *out = NULL;
     if ((ret = table_check(h, path, cols, ncols, chunk_rows, e)) != 0)
-        return ret; /* nothing created: the file can still be finished */
-    if ((t = calloc(1, sizeof *t)) == NULL || (t->path = dup_str(path)) == NULL ||
+        return h->coll ? h5i_agree(h, ret, e) : ret; /* nothing created: can still finish */
+    if ((t = calloc(1, sizeof *t)) == NULL || (t->path = h5i_dup_str(path)) == NULL ||
         (t->cols = calloc(ncols, sizeof *t->cols)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
         goto out;
@@ -692,33 +689,33 @@ nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, size
     /* No modification times: the same run gives the same bytes. */
     if ((lcpl = parents_lcpl()) < 0 || (gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
         H5Pset_obj_track_times(gcpl, 0) < 0) {
-        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create property list", "%s", path);
         goto out;
     }
     if ((t->group = H5Gcreate2(h->file, path, lcpl, gcpl, H5P_DEFAULT)) < 0) {
-        ret = io_fail(h, e, "cannot create group", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create group", "%s", path);
         goto out;
     }
     if (doc != NULL && (ret = attr_write_str(h, t->group, path, "description", doc, e)) != 0)
         goto out;
     uint64_t cr = chunk_rows;
-    if ((ret = attr_write(h, t->group, path, "chunk_rows", H5T_STD_U64LE, H5T_NATIVE_UINT64, &cr,
-                          e)) != 0)
+    if ((ret = h5i_attr_write(h, t->group, path, "chunk_rows", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                              &cr, e)) != 0)
         goto out;
 
     hsize_t dim0 = 0, maxdim = H5S_UNLIMITED, chunk = (hsize_t)chunk_rows;
     if ((space = H5Screate_simple(1, &dim0, &maxdim)) < 0) {
-        ret = io_fail(h, e, "cannot create dataspace", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create dataspace", "%s", path);
         goto out;
     }
     if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
         H5Pset_obj_track_times(dcpl, 0) < 0) {
-        ret = io_fail(h, e, "cannot create property list", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot create property list", "%s", path);
         goto out;
     }
     if (h->level >= 0 &&
         (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, (unsigned)h->level) < 0)) {
-        ret = io_fail(h, e, "cannot set filters", "%s", path);
+        ret = h5i_io_fail(h, e, "cannot set filters", "%s", path);
         goto out;
     }
     for (size_t j = 0; j < ncols; j++)
@@ -729,6 +726,7 @@ out:
     close_checked(h, e, &ret, &space, "dataspace", path);
     close_checked(h, e, &ret, &gcpl, "property list", path);
     close_checked(h, e, &ret, &lcpl, "property list", path);
+    ret = h5i_agree(h, ret, e);
     if (ret != 0) {
         h->broken = true;
         if (t != NULL)
@@ -743,10 +741,20 @@ out:
     return 0;
 }
 
+void
+nelm_h5_rows_of(nelm_h5_table *t, const char *column, nelm_h5_table *ref)
+{
+    size_t j = 0;
+    while (j < t->ncols && strcmp(strrchr(t->cols[j].path, '/') + 1, column) != 0)
+        j++;
+    nelm_bug_assert(j < t->ncols && t->cols[j].esize == 8 && ref->h == t->h);
+    t->cols[j].rows_of = ref;
+}
+
 uint64_t
 nelm_h5_rows(const nelm_h5_table *t)
 {
-    return t->rows;
+    return t->h->coll ? t->npend : t->rows;
 }
 
 /* ---- appending and the queue ----------------------------------------------------------- */
@@ -841,6 +849,8 @@ nelm_h5_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e)
         nelm_bug_assert(cols[j] != NULL && t->cols[j].stage != NULL);
     if ((ret = append_check(t, cols, n, e)) != 0)
         return ret;
+    if (h->coll)
+        return h5i_coll_append(t, cols, n, e);
     size_t done = 0;
     while (done < n) {
         size_t filled = (size_t)(t->rows % t->chunk_rows);
@@ -947,16 +957,16 @@ write_chunk(nelm_h5 *h, h5_chunk *c, nelm_err *e)
     if (col->extent < c->rows_end) {
         hsize_t dim = (hsize_t)c->rows_end;
         if (H5Dset_extent(col->dset, &dim) < 0)
-            return io_fail(h, e, "cannot extend dataset", "%s to %llu rows", col->path,
-                           (unsigned long long)c->rows_end);
+            return h5i_io_fail(h, e, "cannot extend dataset", "%s to %llu rows", col->path,
+                               (unsigned long long)c->rows_end);
         col->extent = c->rows_end;
     }
     hsize_t offset = (hsize_t)c->offset;
     const void *buf = h->level >= 0 ? (const void *)c->out : (const void *)c->raw;
     size_t size = h->level >= 0 ? c->out_len : c->nbytes;
     if (H5Dwrite_chunk(col->dset, H5P_DEFAULT, 0, &offset, size, buf) < 0)
-        return io_fail(h, e, "cannot write chunk", "%s rows %llu+", col->path,
-                       (unsigned long long)c->offset);
+        return h5i_io_fail(h, e, "cannot write chunk", "%s rows %llu+", col->path,
+                           (unsigned long long)c->offset);
     h->stored_bytes += (uint64_t)size;
     return 0;
 }
@@ -984,8 +994,8 @@ queue_flush(nelm_h5 *h, int threads, nelm_err *e)
                 goto out;
             }
             if (q[i].err != 0) {
-                ret = io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
-                              q[i].col->path, (unsigned long long)q[i].offset, q[i].zerr);
+                ret = h5i_io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
+                                  q[i].col->path, (unsigned long long)q[i].offset, q[i].zerr);
                 goto out;
             }
         }
@@ -1062,8 +1072,8 @@ nelm_h5_batch_write(nelm_h5 *h, nelm_h5_batch *b, nelm_err *e)
         if (c->err == NELM_ERR_NOMEM)
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
         else if (c->err != 0)
-            ret = io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
-                          c->col->path, (unsigned long long)c->offset, c->zerr);
+            ret = h5i_io_fail(h, e, "zlib compression failed", "%s rows %llu+: zlib error %d",
+                              c->col->path, (unsigned long long)c->offset, c->zerr);
         else
             ret = write_chunk(h, c, e);
     }
@@ -1076,6 +1086,8 @@ nelm_h5_batch_write(nelm_h5 *h, nelm_h5_batch *b, nelm_err *e)
 int
 nelm_h5_flush(nelm_h5 *h, int threads, nelm_err *e)
 {
+    if (h->coll)
+        return nelm_h5_sync(h, 0, e);
     int ret = queue_flush(h, threads, e);
     if (ret != 0)
         h->broken = true;
@@ -1108,26 +1120,26 @@ tables_finish(nelm_h5 *h, int threads, nelm_err *e)
             h5_col *col = &t->cols[j];
             hsize_t dim = (hsize_t)t->rows;
             if (col->extent != t->rows && H5Dset_extent(col->dset, &dim) < 0)
-                return io_fail(h, e, "cannot set extent", "%s to %llu rows", col->path,
-                               (unsigned long long)t->rows);
+                return h5i_io_fail(h, e, "cannot set extent", "%s to %llu rows", col->path,
+                                   (unsigned long long)t->rows);
             col->extent = t->rows;
-            if (close_id(&col->dset) < 0)
-                return io_fail(h, e, "cannot close dataset", "%s", col->path);
+            if (h5i_close_id(&col->dset) < 0)
+                return h5i_io_fail(h, e, "cannot close dataset", "%s", col->path);
         }
-        if (close_id(&t->group) < 0)
-            return io_fail(h, e, "cannot close group", "%s", t->path);
+        if (h5i_close_id(&t->group) < 0)
+            return h5i_io_fail(h, e, "cannot close group", "%s", t->path);
     }
     return 0;
 }
 
 /* The directory holding path, to make the rename durable (best effort). */
-static void
-sync_parent(const char *path)
+void
+h5i_sync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *dir = NULL;
     if (slash == NULL) {
-        dir = dup_str(".");
+        dir = h5i_dup_str(".");
     } else if ((dir = malloc((size_t)(slash - path) + 2)) != NULL) {
         size_t n = slash == path ? 1 : (size_t)(slash - path);
         memcpy(dir, path, n);
@@ -1149,29 +1161,32 @@ nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e)
     int ret = 0;
     hid_t root = H5I_INVALID_HID;
 
+    if (h->coll)
+        return h5i_coll_close(h, e);
     if (h->broken) {
-        ret = io_fail(h, e, "not finished after an earlier error", "%s", h->tmp_path);
+        ret = h5i_io_fail(h, e, "not finished after an earlier error", "%s", h->tmp_path);
         goto out;
     }
     if ((ret = tables_finish(h, threads, e)) != 0)
         goto out;
     if ((root = H5Gopen2(h->file, "/", H5P_DEFAULT)) < 0) {
-        ret = io_fail(h, e, "cannot open group", "/");
+        ret = h5i_io_fail(h, e, "cannot open group", "/");
         goto out;
     }
     uint8_t one = 1;
-    if ((ret = attr_write(h, root, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &one, e)) != 0)
+    if ((ret = h5i_attr_write(h, root, "/", "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &one, e)) !=
+        0)
         goto out;
-    if (close_id(&root) < 0) {
-        ret = io_fail(h, e, "cannot close group", "/");
+    if (h5i_close_id(&root) < 0) {
+        ret = h5i_io_fail(h, e, "cannot close group", "/");
         goto out;
     }
     if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) {
-        ret = io_fail(h, e, "cannot flush file", "%s", h->tmp_path);
+        ret = h5i_io_fail(h, e, "cannot flush file", "%s", h->tmp_path);
         goto out;
     }
-    if (close_id(&h->file) < 0) {
-        ret = io_fail(h, e, "cannot close file", "%s", h->tmp_path);
+    if (h5i_close_id(&h->file) < 0) {
+        ret = h5i_io_fail(h, e, "cannot close file", "%s", h->tmp_path);
         goto out;
     }
     int fd = open(h->tmp_path, O_RDONLY);
@@ -1193,10 +1208,10 @@ nelm_h5_close(nelm_h5 *h, int threads, nelm_err *e)
         goto out;
     }
     h->tmp_exists = false;
-    sync_parent(h->final_path);
+    h5i_sync_parent(h->final_path);
 out:
-    close_id(&root);
-    h5_destroy(h);
+    h5i_close_id(&root);
+    h5i_destroy(h);
     return ret;
 }
 
@@ -1296,5 +1311,6 @@ nelm_h5_attr_created(nelm_h5 *h, nelm_err *e)
     if (gmtime_r(&now_t, &tmv) == NULL ||
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
         snprintf(when, sizeof when, "unknown");
+    nelm_par_bcast(when, sizeof when); /* one time for every rank */
     return nelm_h5_attr_str(h, "/", "created", when, e);
 }

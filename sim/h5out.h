@@ -71,6 +71,9 @@ int nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts
 int nelm_h5_attr_str(nelm_h5 *h, const char *obj, const char *name, const char *value, nelm_err *e);
 int nelm_h5_attr_u64(nelm_h5 *h, const char *obj, const char *name, uint64_t value, nelm_err *e);
 int nelm_h5_attr_f64(nelm_h5 *h, const char *obj, const char *name, double value, nelm_err *e);
+/** A 1-D array attribute of n (> 0) unsigned integers. */
+int nelm_h5_attr_u64s(nelm_h5 *h, const char *obj, const char *name, const uint64_t *v, size_t n,
+                      nelm_err *e);
 
 /** A scalar variable-length UTF-8 string dataset (e.g. the parameters). */
 int nelm_h5_string(nelm_h5 *h, const char *path, const char *text, const char *doc, nelm_err *e);
@@ -85,8 +88,26 @@ int nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, 
 /** Append n rows: cols[j] points to n values of column j's type (uint8_t
  *  for ENUM8 and BOOL). Full chunks are queued, not yet written. */
 int nelm_h5_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e);
-/** Rows appended so far. */
+/** Rows appended so far (collective writer: by this rank since the last
+ *  nelm_h5_sync; see nelm_h5_rows_of). */
 uint64_t nelm_h5_rows(const nelm_h5_table *t);
+/** Column `column` (U64) of t holds row numbers of table ref, appended as
+ *  nelm_h5_rows(ref) plus a row index: the collective writer makes them
+ *  rows of the whole file when it writes them. */
+void nelm_h5_rows_of(nelm_h5_table *t, const char *column, nelm_h5_table *ref);
+
+/** The collective writer of an MPI job (more than one rank, see par.h):
+ *  every rank opens, creates and closes the same objects with the same
+ *  values; each rank appends its own rows, which nelm_h5_sync (collective)
+ *  writes after the rows of the ranks before it, in rank order. Variable-
+ *  length strings are written by rank 0 at close. The serial writer's
+ *  nelm_h5_sync only returns status. */
+bool nelm_h5_collective(const nelm_h5 *h);
+/** Agree on status (every rank passes its own), then write every rank's
+ *  rows appended since the last sync. Returns the agreed status. */
+int nelm_h5_sync(nelm_h5 *h, int status, nelm_err *e);
+/** Appends made while on are the same on every rank: rank 0's are kept. */
+void nelm_h5_root_only(nelm_h5 *h, bool on);
 
 /** Compress the queued chunks (threads: OpenMP threads, 0 = default) and
  *  write them in order. */

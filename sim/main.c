@@ -19,6 +19,7 @@
 #include "cohort.h"
 #include "engine.h"
 #include "h5out.h"
+#include "par.h"
 #include "params.h"
 #include "run.h"
 #include "runfile.h"
@@ -327,6 +328,7 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
     }
     if (!have_seed)
         o.seed = nelm_cli_choose_seed();
+    nelm_par_bcast(&o.seed, sizeof o.seed); /* under MPI: rank 0's */
     o.threads = (int)threads;
     o.tau = tau;
     if (nshards > 1) {
@@ -349,6 +351,7 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
         nelm_run_fingerprint(p, &o, fp);
         int st =
             access(o.output, F_OK) == 0 ? nelm_h5_shard_state(o.output, fp, why, sizeof why) : -1;
+        nelm_par_bcast(&st, sizeof st); /* under MPI: what rank 0 found */
         if (st == 1 && !o.force) {
             printf("shard %llu/%llu: %s is already complete (run fingerprint %s): nothing to do\n",
                    (unsigned long long)shard, (unsigned long long)nshards, o.output, fp);
@@ -392,7 +395,7 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                                               : "none");
     fputc('\n', stdout);
     nelm_summary_print(stdout, p, o.strategies, r->sum, o.nstrategies, o.reference);
-    if (csv) {
+    if (csv && nelm_par_rank() == 0) {
         FILE *f = fopen(csv, "w");
         if (f == NULL) {
             fprintf(stderr, "nelmsim run: cannot write '%s' (%s)\n", csv, strerror(errno));
@@ -494,8 +497,41 @@ out:
     return rc;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Under MPI (mpirun -n R nelmsim ...; par.h) every rank runs run, sweep and
+ * psa together, and only rank 0 prints (the ranks agree on every error, so
+ * rank 0's line is every rank's); the other commands run on rank 0 alone,
+ * and every rank exits with its status. */
 int
 main(int argc, char **argv)
+{
+    if (nelm_par_init(&argc, &argv) != 0)
+        return EXIT_IO;
+    int rank = nelm_par_rank();
+    if (rank != 0) {
+        int fd = dup(2);
+        FILE *keep = fd >= 0 ? fdopen(fd, "w") : NULL;
+        nelm_bug_stream(keep); /* internal errors still reach the terminal */
+        if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
+            return EXIT_IO;
+    }
+    int rc;
+    const char *cmd = argc > 1 ? argv[1] : "";
+    bool together = strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0 || strcmp(cmd, "psa") == 0;
+    if (together || rank == 0)
+        rc = dispatch(argc, argv);
+    else
+        rc = 0;
+    if (!together)
+        nelm_par_bcast(&rc, sizeof rc);
+    fflush(stdout);
+    nelm_par_finalize();
+    return rc;
+}
+
+static int
+dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

@@ -13,6 +13,7 @@
 #include "fingerprint.h"
 #include "h5out.h"
 #include "kindspec.h"
+#include "par.h"
 #include "run.h"
 #include "sumtables.h"
 
@@ -195,7 +196,6 @@ typedef struct nelm_run_tables {
     const char *instance_names[NELM_MAX_INSTANCES + 1];
     const char *event_names[NELM_NEVENTS];
     const char *end_names[NELM_NENDS];
-    uint64_t nlines_rows, nevent_rows;
     /* scratch columns for one block's rows of one table */
     void *scratch[32];
     size_t scratch_cap[32]; /**< rows of 8 bytes each column holds */
@@ -366,8 +366,11 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
     };
     ret = mk_table(t, "lines", lcols, sizeof lcols / sizeof lcols[0], 65536,
                    "one row per line started", &t->lines, e);
-    if (ret != 0 || o->traj != NELM_TRAJ_FULL)
+    if (ret != 0 || o->traj != NELM_TRAJ_FULL) {
+        if (ret == 0)
+            nelm_h5_rows_of(t->outcomes, "line_first", t->lines);
         return ret;
+    }
     const nelm_h5_col ecols[] = {
         {"patient", NELM_H5_U64, NULL, NULL, NULL, 0},
         {"strategy", NELM_H5_ENUM8, NULL, NULL, t->strategy_names, S},
@@ -380,10 +383,15 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
         {"instance", NELM_H5_ENUM8, NULL, NULL, t->instance_names, p->nmodalities + 1},
         {"line", NELM_H5_U8, NULL, "position in the strategy (0: none)", NULL, 0},
     };
-    return mk_table(t, "events", ecols, sizeof ecols / sizeof ecols[0], 65536,
-                    "every event of every patient and strategy, in patient-major "
-                    "order",
-                    &t->events, e);
+    ret = mk_table(t, "events", ecols, sizeof ecols / sizeof ecols[0], 65536,
+                   "every event of every patient and strategy, in patient-major "
+                   "order",
+                   &t->events, e);
+    if (ret == 0) {
+        nelm_h5_rows_of(t->outcomes, "line_first", t->lines);
+        nelm_h5_rows_of(t->outcomes, "event_first", t->events);
+    }
+    return ret;
 }
 
 static int
@@ -419,7 +427,10 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
     /* outcomes */
     if ((ret = scratch_reserve(t, 19, n * S, e)) != 0)
         return ret;
-    uint64_t line_row = t->nlines_rows, ev_row_at = t->nevent_rows;
+    /* rows of /lines and /events (the collective writer's: of this rank's
+     * part, made rows of the file when written; see nelm_h5_col.rows_of) */
+    const uint64_t line0 = nelm_h5_rows(t->lines);
+    uint64_t line_row = line0, ev_row_at = t->events ? nelm_h5_rows(t->events) : 0;
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < S; s++, j++) {
@@ -430,7 +441,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
             COL_F64(c++)[j] = oc->os;
             COL_U8(c++)[j] = oc->cause;
             COL_U8(c++)[j] = oc->nlines;
-            const nelm_line_outcome *l1 = oc->nlines ? &b->lines[line_row - t->nlines_rows] : NULL;
+            const nelm_line_outcome *l1 = oc->nlines ? &b->lines[line_row - line0] : NULL;
             COL_F64(c++)[j] = l1 ? l1->pfs : NAN;
             COL_U8(c++)[j] = l1 ? l1->pfs_event : 0;
             COL_F64(c++)[j] = oc->bsc_start >= 0 ? oc->bsc_start : NAN;
@@ -472,7 +483,6 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
         }
     if ((ret = put_rows(t, t->lines, 11, j, e)) != 0)
         return ret;
-    t->nlines_rows += j;
     if (o->traj != NELM_TRAJ_FULL)
         return 0;
     if ((ret = scratch_reserve(t, 7, b->nev, e)) != 0)
@@ -487,10 +497,7 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
         COL_U8(5)[k] = r->instance;
         COL_U8(6)[k] = r->line;
     }
-    if ((ret = put_rows(t, t->events, 7, b->nev, e)) != 0)
-        return ret;
-    t->nevent_rows += b->nev;
-    return 0;
+    return put_rows(t, t->events, 7, b->nev, e);
 }
 
 /* ---- summaries into the file ---- */
@@ -501,9 +508,29 @@ write_summaries(out_tables *t, const nelm_model *m, const nelm_run_opts *o,
 {
     nelm_sum_tables *st = NULL;
     int ret = nelm_sum_tables_create(t->h, m->p, o->strategies, o->nstrategies, false, &st, e);
+    nelm_h5_root_only(t->h, true); /* every rank has the same summaries */
     if (ret == 0)
         ret = nelm_sum_tables_append(st, 0, r, e);
+    nelm_h5_root_only(t->h, false);
+    ret = nelm_h5_sync(t->h, ret, e);
     nelm_sum_tables_free(st);
+    if (ret != 0)
+        return ret;
+    /* the patients each rank simulated (provenance: one entry without MPI) */
+    int R = nelm_par_size();
+    uint64_t *share = calloc((size_t)R, sizeof *share);
+    size_t *lens = calloc((size_t)R, sizeof *lens);
+    void *all = NULL;
+    ret = share && lens ? 0 : NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (rank shares)");
+    if ((ret = nelm_par_agree(ret, e)) == 0 &&
+        (ret = nelm_par_allgather(&r->rank_patients, sizeof r->rank_patients, &all, lens, e)) ==
+            0) {
+        memcpy(share, all, (size_t)R * sizeof *share);
+        ret = nelm_h5_attr_u64s(t->h, "/", "rank_patients", share, (size_t)R, e);
+    }
+    free(all);
+    free(lens);
+    free(share);
     return ret;
 }
 
@@ -532,6 +559,7 @@ write_header(out_tables *t, const nelm_model *m, const nelm_run_opts *o, int thr
         (ret = nelm_h5_attr_u64(h, "/", "seed", o->seed, e)) ||
         (ret = nelm_h5_attr_created(h, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "threads", (uint64_t)threads, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "ranks", (uint64_t)nelm_par_size(), e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "patients", o->npatients, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "first_patient", o->first, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "patients_total",
@@ -672,6 +700,46 @@ progress(const nelm_run_opts *o, uint64_t done, double t0)
             (int)(100.0 * (double)done / (double)o->npatients), rate, left);
 }
 
+/* An MPI job, at the end of a wave: agree on the status, then append every
+ * rank's outcomes of the wave (wacc, emptied) to acc in rank order, which
+ * is block order. Returns the agreed status. */
+static int
+exchange_wave(nelm_summary_acc *wacc, nelm_summary_acc *acc, size_t S, int status, nelm_err *e)
+{
+    if ((status = nelm_par_agree(status, e)) != 0)
+        return status;
+    size_t len = 0;
+    for (size_t s = 0; s < S; s++)
+        len += nelm_summary_acc_packed_size(&wacc[s]);
+    unsigned char *buf = malloc(len ? len : 1);
+    int ret = buf ? 0 : NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (a wave's outcomes)");
+    for (size_t s = 0, at = 0; ret == 0 && s < S; s++)
+        at += nelm_summary_acc_pack(&wacc[s], buf + at);
+    int R = nelm_par_size();
+    size_t *lens = malloc((size_t)R * sizeof *lens);
+    if (ret == 0 && lens == NULL)
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (a wave's outcomes)");
+    void *all = NULL;
+    if ((ret = nelm_par_agree(ret, e)) == 0)
+        ret = nelm_par_allgather(buf, len, &all, lens, e);
+    size_t at = 0, total = 0;
+    for (int q = 0; ret == 0 && q < R; q++)
+        total += lens[q];
+    for (int q = 0; ret == 0 && q < R; q++)
+        for (size_t s = 0; ret == 0 && s < S; s++) {
+            size_t used = 0;
+            ret = nelm_summary_acc_append_packed(&acc[s], (const unsigned char *)all + at,
+                                                 total - at, &used, e);
+            at += used;
+        }
+    for (size_t s = 0; s < S; s++)
+        nelm_summary_acc_reset(&wacc[s]);
+    free(all);
+    free(lens);
+    free(buf);
+    return nelm_par_agree(ret, e);
+}
+
 void
 nelm_run_result_free(nelm_run_result *r)
 {
@@ -689,9 +757,14 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     r->threads = threads;
     uint64_t nblocks = (o->npatients + o->block - 1) / o->block;
+    /* the ranks of an MPI job share the blocks (run.h), with one W */
+    bool dist = nelm_par_active() && !o->local && o->into == NULL;
+    uint64_t R = dist ? (uint64_t)nelm_par_size() : 1, me = dist ? (uint64_t)nelm_par_rank() : 0;
     size_t W = (size_t)(2 * threads);
-    if (W > nblocks)
-        W = (size_t)nblocks;
+    if (dist)
+        W = (size_t)nelm_par_max_u64(W);
+    if (W > (nblocks + R - 1) / R)
+        W = (size_t)((nblocks + R - 1) / R);
     bool full = o->traj == NELM_TRAJ_FULL;
     bool tables = (o->output != NULL || o->into != NULL) && o->traj != NELM_TRAJ_NONE;
     block *blk = calloc(NSETS * W, sizeof *blk); /* the pipeline's sets of W */
@@ -703,25 +776,31 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
         T->scenario = o->scenario;
     int ret = 0;
     double t0 = now();
-    if (blk == NULL || (full && traj == NULL)) {
+    nelm_summary_acc wacc[NELM_MAX_STRATEGIES]; /* a wave's outcomes on this rank (dist) */
+    memset(wacc, 0, sizeof wacc);
+    if (blk == NULL || (full && traj == NULL))
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks)");
-        goto out;
-    }
-    for (size_t w = 0; w < NSETS * W; w++)
-        if (block_alloc(&blk[w], o->block, S, full) != 0) {
+    for (size_t w = 0; ret == 0 && w < NSETS * W; w++)
+        if (block_alloc(&blk[w], o->block, S, full) != 0)
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks of %llu patients)",
                             (unsigned long long)o->block);
-            goto out;
-        }
-    for (size_t s = 0; s < S; s++)
-        if ((ret = nelm_summary_acc_init(&r->acc[s], (size_t)o->npatients, e)) != 0)
-            goto out;
+    for (size_t s = 0; ret == 0 && s < S; s++) {
+        ret = nelm_summary_acc_init(&r->acc[s], (size_t)o->npatients, e);
+        if (ret == 0 && dist)
+            ret = nelm_summary_acc_init(&wacc[s], (size_t)(W * o->block), e);
+    }
+    if (dist)
+        ret = nelm_par_agree(ret, e);
+    if (ret != 0)
+        goto out;
     if (o->output && !o->into) {
         nelm_h5_opts ho = {o->deflate_level, o->force};
         if ((ret = nelm_h5_open(&T->h, o->output, &ho, e)) != 0)
             goto out;
         table_names(T, m, o);
-        if ((ret = write_header(T, m, o, threads, e)) != 0)
+        int th = threads; /* rank 0's, for information */
+        nelm_par_bcast(&th, sizeof th);
+        if ((ret = write_header(T, m, o, th, e)) != 0)
             goto out;
         if (tables && (ret = tables_create(T, m, o, e)) != 0)
             goto out;
@@ -737,13 +816,14 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
      * Three block sets rotate (wave k reuses the set of wave k-3, consumed
      * by then); everything is consumed in block order, so nothing depends
      * on scheduling. */
-    uint64_t nwaves = (nblocks + W - 1) / W;
+    uint64_t nwaves = (nblocks + W * R - 1) / (W * R);
     size_t nw_of[NSETS] = {0};
     nelm_h5_batch *batch[2] = {NULL, NULL}; /* taken at waves k-1 and k-2 */
     char *btok[2] = {NULL, NULL};           /* a dependence token per chunk */
     int serr = 0;
     nelm_err se = {0};
     volatile sig_atomic_t halt = 0; /* the tasks' stop: an error or a signal */
+    bool inject = nelm_par_inject("block");
     /* time accounting (for the benchmark's utilisation): seconds in tasks
      * run by the master thread (written by that thread only), compressing */
     double master_in_tasks = 0, compress_busy = 0;
@@ -755,8 +835,8 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
             block *prev = blk + (size_t)((k + NSETS - 1) % NSETS) * W;
             size_t nw = 0;
             if (k < nwaves) {
-                uint64_t b0 = k * W;
-                nw = (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
+                uint64_t b0 = (k * R + me) * W;
+                nw = b0 >= nblocks ? 0 : (size_t)(nblocks - b0 < W ? nblocks - b0 : W);
                 for (size_t w = 0; w < nw; w++) {
                     block *bw = &cur[w];
                     uint64_t off = (b0 + w) * o->block; /* within this run's patients */
@@ -784,9 +864,17 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                     serr = bw->code;
                     break;
                 }
+                if (inject) { /* the fault tests: this rank's first block fails */
+                    inject = false;
+                    serr = NELM_FAIL(&se, NELM_ERR_PARAM,
+                                     "block %llu: injected fault on rank %d (NELMSIM_INJECT_FAULT)",
+                                     (unsigned long long)(bw->first / o->block), nelm_par_rank());
+                    break;
+                }
                 r->busy_seconds += bw->busy;
+                r->rank_patients += bw->n;
                 for (size_t s = 0; s < S && serr == 0; s++)
-                    serr = nelm_summary_acc_append(&r->acc[s], &bw->acc[s], &se);
+                    serr = nelm_summary_acc_append(dist ? &wacc[s] : &r->acc[s], &bw->acc[s], &se);
                 for (size_t q = 0; q < NELM_DIST_NFAMILIES; q++)
                     r->stats.family[q] += bw->stats.family[q];
                 r->stats.uniforms += bw->stats.uniforms;
@@ -830,10 +918,23 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                     }
                 }
             }
+            /* an MPI job: the wave's outcomes to every rank, its rows to the
+             * file, and one status for all (every rank, every wave) */
+            if (dist && k > 0) {
+                if (serr == 0 && o->stop && *o->stop)
+                    serr = NELM_FAIL(&se, NELM_ERR_INTERRUPTED, "interrupted");
+                serr = exchange_wave(wacc, r->acc, S, serr, &se);
+                if (tables)
+                    serr = nelm_h5_sync(T->h, serr, &se);
+            }
             /* the master's own work, not the tasks it ran while waiting */
             r->serial_seconds += now() - ts - (master_in_tasks - mt0);
-            if (serr == 0 && o->progress && np > 0)
-                progress(o, prev[np - 1].first - o->first + prev[np - 1].n, t0);
+            if (serr == 0 && o->progress && k > 0 && (dist || np > 0)) {
+                uint64_t done = k * W * R * o->block; /* waves 0 .. k-1 */
+                if (!dist)
+                    done = prev[np - 1].first - o->first + prev[np - 1].n;
+                progress(o, done < o->npatients ? done : o->npatients, t0);
+            }
             if (serr == 0 && o->stop && *o->stop)
                 serr = NELM_FAIL(&se, NELM_ERR_INTERRUPTED, "interrupted");
         }
@@ -861,6 +962,12 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
         goto out;
     if (o->progress)
         fputs("\r\033[K", stderr);
+    if (dist) { /* counts of draws: the whole run's */
+        nelm_par_sum_u64(&r->stats.uniforms, 1);
+        nelm_par_sum_u64(&r->stats.baseline, 1);
+        nelm_par_sum_u64(r->stats.family, NELM_DIST_NFAMILIES);
+        nelm_par_sum_u64(&r->stats.lifetable, 1);
+    }
     r->sim_seconds = now() - t0;
     /* the strategies' summaries are independent: one per thread, each
      * deterministic, errors reported in strategy order */
@@ -875,20 +982,25 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 codes[s] =
                     nelm_summary_paired(&r->acc[s], &r->acc[o->reference], &r->sum[s], &errs[s]);
         }
-        for (size_t s = 0; s < S; s++)
+        for (size_t s = 0; s < S && ret == 0; s++)
             if (codes[s] != 0) {
                 *e = errs[s];
                 ret = codes[s];
-                goto out;
             }
+        if (dist)
+            ret = nelm_par_agree(ret, e);
+        if (ret != 0)
+            goto out;
     }
     if (T->h && !o->into) {
         if ((ret = write_summaries(T, m, o, r, e)) != 0)
             goto out;
-        if (o->stop && *o->stop) {
+        if (o->stop && *o->stop)
             ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
+        if (dist)
+            ret = nelm_par_agree(ret, e);
+        if (ret != 0)
             goto out;
-        }
         nelm_h5_bytes(T->h, &r->raw_bytes, &r->stored_bytes);
         nelm_h5 *h = T->h;
         T->h = NULL;
@@ -905,6 +1017,8 @@ out:
     free(local.scen_col);
     for (size_t w = 0; blk && w < NSETS * W; w++)
         block_free(&blk[w]);
+    for (size_t s = 0; s < NELM_MAX_STRATEGIES; s++)
+        nelm_summary_acc_free(&wacc[s]);
     free(blk);
     free(traj);
     r->seconds = now() - t0;

@@ -62,6 +62,13 @@ typedef struct nelm_run_opts {
      * scenario number; no file of its own (output is ignored) */
     nelm_run_tables *into;
     uint32_t scenario;
+    /* an MPI job (par.h) shares a run's blocks among its ranks: wave k
+     * gives rank r blocks (k R + r) W .. (k R + r + 1) W - 1, so the ranks'
+     * parts of a wave follow in block order; each wave's outcomes are
+     * gathered to every rank and its rows written collectively. local: this
+     * rank simulates the whole run alone (a sweep's scenario; also with
+     * into). */
+    bool local;
     volatile sig_atomic_t *stop; /**< set by a signal handler: stop cleanly */
 } nelm_run_opts;
 
@@ -75,6 +82,7 @@ typedef struct nelm_run_result {
     double serial_seconds; /**< the master thread's serial stage, without the tasks it ran */
     uint64_t raw_bytes, stored_bytes; /**< HDF5 output, when written */
     int threads;                      /**< threads used */
+    uint64_t rank_patients;           /**< patients this rank simulated */
 } nelm_run_result;
 
 /** Per-patient tables (patients, outcomes, lines, and events for

@@ -16,6 +16,7 @@
 #include "fingerprint.h"
 #include "h5out.h"
 #include "kindspec.h"
+#include "par.h"
 #include "scenario.h"
 #include "sumtables.h"
 
@@ -159,6 +160,7 @@ write_header(const ctx *c, nelm_h5 *h, nelm_err *e)
         (ret = nelm_h5_attr_u64(h, "/", "shard", o->shard, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "shards", o->nshards, e)) ||
         (ret = nelm_h5_attr_u64(h, "/", "first_scenario", c->lo, e)) ||
+        (ret = nelm_h5_attr_u64(h, "/", "ranks", (uint64_t)nelm_par_size(), e)) ||
         (ret = nelm_h5_attr_str(h, "/", "fingerprint", c->fingerprint, e)) ||
         (ret = nelm_h5_attr_str(h, "/", "reference_strategy",
                                 p->strategies[c->strategies[c->reference]].name, e)) ||
@@ -313,6 +315,89 @@ print_psa(FILE *out, const ctx *c, const psa_stat *st, uint64_t n)
     }
 }
 
+/* Simulate scenario i on this rank alone; append its rows (scenario table,
+ * summaries and, with rt, per-patient rows) and put its results in rec:
+ * per strategy, mean OS, the paired difference of mean OS with the
+ * reference, and the half-differences of both (psa_stat). */
+static int
+run_scenario(const ctx *c, nelm_params *p, uint64_t i, nelm_run_tables *rt, nelm_h5_table *scen,
+             nelm_sum_tables *sumt, nelm_run_result *r, double *rec, nelm_err *e)
+{
+    const nelm_scen_opts *o = c->o;
+    nelm_model m;
+    int ret;
+    if ((ret = nelm_scen_params(c->s, o->seed, i, p, e)) != 0 ||
+        (ret = nelm_model_init(&m, p, e)) != 0)
+        return ret;
+    nelm_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = o->seed;
+    ro.npatients = o->npatients;
+    ro.nstrategies = c->S;
+    memcpy(ro.strategies, c->strategies, c->S * sizeof c->strategies[0]);
+    ro.reference = c->reference;
+    ro.tau = o->tau;
+    ro.threads = o->threads;
+    ro.block = NELM_BLOCK_DEFAULT;
+    ro.traj = rt ? (nelm_traj_mode)o->traj : NELM_TRAJ_NONE;
+    ro.into = rt;
+    ro.scenario = (uint32_t)i;
+    ro.local = true;
+    ro.stop = o->stop;
+    nelm_run_result_free(r);
+    if ((ret = nelm_run(&m, &ro, r, e)) != 0)
+        return ret;
+    if (scen && ((ret = append_scenario_row(c, scen, i, e)) != 0 ||
+                 (ret = nelm_sum_tables_append(sumt, (uint32_t)i, r, e)) != 0))
+        return ret;
+    for (size_t k = 0; k < c->S; k++) {
+        rec[4 * k] = r->sum[k].mean_os;
+        rec[4 * k + 1] = r->sum[k].diff_mean_os;
+        rec[4 * k + 2] = half_difference(&r->acc[k], NULL);
+        rec[4 * k + 3] = half_difference(&r->acc[k], &r->acc[c->reference]);
+    }
+    return 0;
+}
+
+/* Scenario i's results (rec, as run_scenario made them): its row of the
+ * sweep table, or its part of the PSA statistics; in scenario order. */
+static void
+emit_scenario(const ctx *c, FILE *out, uint64_t i, const double *rec, psa_stat *st)
+{
+    const nelm_scen_spec *s = c->s;
+    if (s->kind == NELM_SCEN_SWEEP) {
+        double num[NELM_SCEN_MAX_PARAMS];
+        nelm_scen_point(s, c->o->seed, i, num, NULL);
+        fprintf(out, "%8llu", (unsigned long long)i);
+        for (size_t j = 0; j < s->nparams; j++) {
+            if (s->params[j].numeric)
+                fprintf(out, " %14.6g", num[j]);
+            else
+                fprintf(out, " %14.14s", s->params[j].text[nelm_scen_value_index(s, i, j)]);
+        }
+        for (size_t k = 0; k < c->S; k++)
+            fprintf(out, " %12.2f", rec[4 * k]);
+        fputc('\n', out);
+        return;
+    }
+    size_t best = 0;
+    for (size_t k = 0; k < c->S; k++) {
+        psa_stat *q = &st[k];
+        double mean = rec[4 * k], diff = rec[4 * k + 1], hk = rec[4 * k + 2], dh = rec[4 * k + 3];
+        q->sum += mean;
+        q->sum2 += mean * mean;
+        q->hs += hk;
+        q->hs2 += hk * hk;
+        q->dsum += diff;
+        q->dsum2 += diff * diff;
+        q->ds += dh;
+        q->ds2 += dh * dh;
+        if (mean > rec[4 * best])
+            best = k;
+    }
+    st[best].best++;
+}
+
 int
 nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_err *e)
 {
@@ -352,15 +437,15 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     if ((ret = resolve_strategies(&c, e)) != 0 || (ret = check_each_param(&c, p, e)) != 0)
         goto out;
     /* every scenario of this shard, before anything is simulated */
-    for (uint64_t i = c.lo; i < c.hi; i++) {
+    for (uint64_t i = c.lo; i < c.hi && ret == 0; i++) {
         if ((ret = nelm_scen_params(s, o->seed, i, p, e)) != 0 ||
             (ret = same_structure(&c, p, i, e)) != 0)
-            goto out;
-        if (o->stop && *o->stop) {
+            break;
+        if (o->stop && *o->stop)
             ret = NELM_FAIL(e, NELM_ERR_INTERRUPTED, "interrupted");
-            goto out;
-        }
     }
+    if ((ret = nelm_par_agree(ret, e)) != 0) /* under MPI: one status for every rank */
+        goto out;
     /* the fingerprint: everything shards of one run share */
     yaml = dump_params(c.base);
     if (yaml == NULL) {
@@ -384,9 +469,13 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     nelm_fp_hex(fp, c.fingerprint);
 
     if (o->output) {
-        if (o->nshards > 1 && access(o->output, F_OK) == 0) {
+        int there = o->nshards > 1 && access(o->output, F_OK) == 0;
+        nelm_par_bcast(&there, sizeof there);
+        if (there) {
             char why[256] = "";
             int ex = nelm_h5_shard_state(o->output, c.fingerprint, why, sizeof why);
+            nelm_par_bcast(&ex, sizeof ex); /* under MPI: what rank 0 found */
+            nelm_par_bcast(why, sizeof why);
             if (ex == 1 && !o->force) {
                 fprintf(out,
                         "shard %u/%u: %s is already complete (run fingerprint %s): nothing "
@@ -440,68 +529,59 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
             fprintf(out, " %12.12s", c.base->strategies[c.strategies[k]].name);
         fputc('\n', out);
     }
-    for (uint64_t i = c.lo; i < c.hi; i++) {
-        nelm_model m;
-        if ((ret = nelm_scen_params(s, o->seed, i, p, e)) != 0 ||
-            (ret = nelm_model_init(&m, p, e)) != 0)
-            goto out;
-        nelm_run_opts ro;
-        memset(&ro, 0, sizeof ro);
-        ro.seed = o->seed;
-        ro.npatients = o->npatients;
-        ro.nstrategies = c.S;
-        memcpy(ro.strategies, c.strategies, c.S * sizeof c.strategies[0]);
-        ro.reference = c.reference;
-        ro.tau = o->tau;
-        ro.threads = o->threads;
-        ro.block = NELM_BLOCK_DEFAULT;
-        ro.traj = rt ? (nelm_traj_mode)o->traj : NELM_TRAJ_NONE;
-        ro.into = rt;
-        ro.scenario = (uint32_t)i;
-        ro.stop = o->stop;
-        nelm_run_result_free(r);
-        if ((ret = nelm_run(&m, &ro, r, e)) != 0)
-            goto out;
-        if (h && ((ret = append_scenario_row(&c, scen, i, e)) != 0 ||
-                  (ret = nelm_sum_tables_append(sumt, (uint32_t)i, r, e)) != 0))
-            goto out;
-        if (s->kind == NELM_SCEN_SWEEP) {
-            double num[NELM_SCEN_MAX_PARAMS];
-            nelm_scen_point(s, o->seed, i, num, NULL);
-            fprintf(out, "%8llu", (unsigned long long)i);
-            for (size_t j = 0; j < s->nparams; j++) {
-                if (s->params[j].numeric)
-                    fprintf(out, " %14.6g", num[j]);
-                else
-                    fprintf(out, " %14.14s", s->params[j].text[nelm_scen_value_index(s, i, j)]);
-            }
-            for (size_t k = 0; k < c.S; k++)
-                fprintf(out, " %12.2f", r->sum[k].mean_os);
-            fputc('\n', out);
-        } else {
-            size_t best = 0;
-            for (size_t k = 0; k < c.S; k++) {
-                const nelm_summary *u = &r->sum[k];
-                psa_stat *q = &st[k];
-                q->sum += u->mean_os;
-                q->sum2 += u->mean_os * u->mean_os;
-                double hk = half_difference(&r->acc[k], NULL);
-                q->hs += hk;
-                q->hs2 += hk * hk;
-                q->dsum += u->diff_mean_os;
-                q->dsum2 += u->diff_mean_os * u->diff_mean_os;
-                double dh = half_difference(&r->acc[k], &r->acc[c.reference]);
-                q->ds += dh;
-                q->ds2 += dh * dh;
-                if (u->mean_os > r->sum[best].mean_os)
-                    best = k;
-            }
-            st[best].best++;
-            if (o->progress)
-                fprintf(stderr, "\rdraw %llu of %llu ", (unsigned long long)(i - c.lo + 1),
-                        (unsigned long long)(c.hi - c.lo));
-        }
+    /* Rounds of one scenario per rank (one rank without MPI): each rank
+     * simulates its scenario and appends its rows; then the ranks agree on
+     * the status, gather the results every scenario of the round printed
+     * and summarised, and write the rows in rank order, which is scenario
+     * order. */
+    uint64_t R = (uint64_t)nelm_par_size(), me = (uint64_t)nelm_par_rank();
+    size_t nrec = 4 * c.S; /* per scenario: mean OS, its paired difference, h of each */
+    double *rec = malloc(nrec * sizeof *rec);
+    uint64_t ran = 0; /* scenarios this rank simulated */
+    if (rec == NULL)
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (scenarios)");
+    if ((ret = nelm_par_agree(ret, e)) != 0)
+        goto out_rec;
+    for (uint64_t i0 = c.lo; i0 < c.hi; i0 += R) {
+        uint64_t i = i0 + me;
+        if (i < c.hi)
+            ret = run_scenario(&c, p, i, rt, h ? scen : NULL, sumt, r, rec, e);
+        if (i < c.hi && ret == 0)
+            ran++;
+        if ((ret = nelm_par_agree(ret, e)) != 0)
+            goto out_rec;
+        void *all = NULL;
+        size_t *lens = calloc((size_t)R, sizeof *lens);
+        ret = lens ? 0 : NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (scenarios)");
+        if ((ret = nelm_par_agree(ret, e)) == 0)
+            ret = nelm_par_allgather(rec, nrec * sizeof *rec, &all, lens, e);
+        if (ret == 0 && h)
+            ret = nelm_h5_sync(h, ret, e);
+        for (uint64_t q = 0; ret == 0 && q < R && i0 + q < c.hi; q++)
+            emit_scenario(&c, out, i0 + q, (const double *)all + q * nrec, st);
+        free(all);
+        free(lens);
+        if (ret != 0)
+            goto out_rec;
+        if (s->kind == NELM_SCEN_PSA && o->progress)
+            fprintf(stderr, "\rdraw %llu of %llu ",
+                    (unsigned long long)(i0 + R < c.hi ? i0 + R - c.lo : c.hi - c.lo),
+                    (unsigned long long)(c.hi - c.lo));
     }
+    if (h) { /* provenance: the scenarios each rank simulated */
+        void *all = NULL;
+        size_t *lens = calloc((size_t)R, sizeof *lens);
+        ret = lens ? 0 : NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (scenarios)");
+        if ((ret = nelm_par_agree(ret, e)) == 0 &&
+            (ret = nelm_par_allgather(&ran, sizeof ran, &all, lens, e)) == 0)
+            ret = nelm_h5_attr_u64s(h, "/", "rank_scenarios", all, (size_t)R, e);
+        free(all);
+        free(lens);
+    }
+out_rec:
+    free(rec);
+    if (ret != 0)
+        goto out;
     if (s->kind == NELM_SCEN_PSA) {
         if (o->progress)
             fputs("\r\033[K", stderr);

@@ -520,6 +520,128 @@ nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err
     return 0;
 }
 
+/* ---- packed accumulators: counts, then columns, native byte order ---- */
+
+enum { PACK_NCOUNTS = 2 + NELM_MAX_LINES + NELM_NKINDS + NELM_MAX_INSTANCES + NELM_NCAUSES };
+
+size_t
+nelm_summary_acc_packed_size(const nelm_summary_acc *a)
+{
+    size_t n = PACK_NCOUNTS * 8 + 8 + a->n * 9 + a->npfs1 * 9;
+    for (size_t k = 0; k < NELM_MAX_LINES; k++)
+        n += a->npfs_line[k] * 9;
+    return n;
+}
+
+static unsigned char *
+put(unsigned char *p, const void *v, size_t n)
+{
+    if (n)
+        memcpy(p, v, n);
+    return p + n;
+}
+
+size_t
+nelm_summary_acc_pack(const nelm_summary_acc *a, unsigned char *out)
+{
+    uint64_t c[PACK_NCOUNTS];
+    size_t q = 0;
+    c[q++] = a->n;
+    c[q++] = a->npfs1;
+    for (size_t k = 0; k < NELM_MAX_LINES; k++)
+        c[q++] = a->npfs_line[k];
+    for (size_t k = 0; k < NELM_NKINDS; k++)
+        c[q++] = a->kind_count[k];
+    for (size_t k = 0; k < NELM_MAX_INSTANCES; k++)
+        c[q++] = a->instance_count[k];
+    for (size_t k = 0; k < NELM_NCAUSES; k++)
+        c[q++] = a->cause_count[k];
+    unsigned char *p = put(out, c, sizeof c);
+    p = put(p, &a->sum_lines, 8);
+    p = put(p, a->os, a->n * 8);
+    p = put(p, a->os_event, a->n);
+    p = put(p, a->pfs1, a->npfs1 * 8);
+    p = put(p, a->pfs1_event, a->npfs1);
+    for (size_t k = 0; k < NELM_MAX_LINES; k++) {
+        p = put(p, a->pfs_line[k], a->npfs_line[k] * 8);
+        p = put(p, a->pfs_line_event[k], a->npfs_line[k]);
+    }
+    return (size_t)(p - out);
+}
+
+int
+nelm_summary_acc_append_packed(nelm_summary_acc *a, const unsigned char *in, size_t avail,
+                               size_t *used, nelm_err *e)
+{
+    uint64_t c[PACK_NCOUNTS];
+    *used = 0;
+    if (avail < sizeof c + 8)
+        return NELM_FAIL(e, NELM_ERR_IO, "summary: truncated packed outcomes");
+    memcpy(c, in, sizeof c);
+    nelm_summary_acc b;
+    memset(&b, 0, sizeof b);
+    size_t q = 0;
+    b.n = (size_t)c[q++];
+    b.npfs1 = (size_t)c[q++];
+    size_t need = sizeof c + 8;
+    bool ok = b.n <= avail && b.npfs1 <= b.n;
+    need += ok ? b.n * 9 + b.npfs1 * 9 : 0;
+    for (size_t k = 0; k < NELM_MAX_LINES; k++) {
+        b.npfs_line[k] = (size_t)c[q++];
+        ok = ok && b.npfs_line[k] <= b.n;
+        need += ok ? b.npfs_line[k] * 9 : 0;
+    }
+    if (!ok || need > avail)
+        return NELM_FAIL(e, NELM_ERR_IO, "summary: truncated packed outcomes");
+    for (size_t k = 0; k < NELM_NKINDS; k++)
+        b.kind_count[k] = (size_t)c[q++];
+    for (size_t k = 0; k < NELM_MAX_INSTANCES; k++)
+        b.instance_count[k] = (size_t)c[q++];
+    for (size_t k = 0; k < NELM_NCAUSES; k++)
+        b.cause_count[k] = (size_t)c[q++];
+    const unsigned char *p = in + sizeof c;
+    memcpy(&b.sum_lines, p, 8);
+    p += 8;
+    /* columns copied out (the bytes need not be aligned for doubles) */
+    int ret = 0;
+    b.cap = b.n;
+    b.os = malloc(b.n * 8 + 1);
+    b.os_event = malloc(b.n + 1);
+    b.pfs1 = malloc(b.npfs1 * 8 + 1);
+    b.pfs1_event = malloc(b.npfs1 + 1);
+    ok = b.os && b.os_event && b.pfs1 && b.pfs1_event;
+    for (size_t k = 0; ok && k < NELM_MAX_LINES; k++) {
+        b.cap_line[k] = b.npfs_line[k];
+        b.pfs_line[k] = malloc(b.npfs_line[k] * 8 + 1);
+        b.pfs_line_event[k] = malloc(b.npfs_line[k] + 1);
+        ok = b.pfs_line[k] && b.pfs_line_event[k];
+    }
+    if (!ok) {
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "summary: out of memory for %zu patients", b.n);
+        goto out;
+    }
+#define TAKE(dst, nbytes)                                                                          \
+    do {                                                                                           \
+        if ((nbytes) > 0)                                                                          \
+            memcpy((dst), p, (nbytes));                                                            \
+        p += (nbytes);                                                                             \
+    } while (0)
+    TAKE(b.os, b.n * 8);
+    TAKE(b.os_event, b.n);
+    TAKE(b.pfs1, b.npfs1 * 8);
+    TAKE(b.pfs1_event, b.npfs1);
+    for (size_t k = 0; k < NELM_MAX_LINES; k++) {
+        TAKE(b.pfs_line[k], b.npfs_line[k] * 8);
+        TAKE(b.pfs_line_event[k], b.npfs_line[k]);
+    }
+#undef TAKE
+    ret = nelm_summary_acc_append(a, &b, e);
+    *used = (size_t)(p - in);
+out:
+    nelm_summary_acc_free(&b);
+    return ret;
+}
+
 /* Index of the lowest set bit of b (b != 0; GCC and Clang builtin). */
 static inline unsigned
 bit_index(uint32_t b)

@@ -77,6 +77,15 @@ void nelm_summary_acc_reset(nelm_summary_acc *a);
  *  (the sums too): the parallel driver accumulates per block, then appends
  *  the blocks in order. */
 int nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err *e);
+/** An accumulator as bytes (for the ranks of an MPI job to exchange):
+ *  the size, then pack into out (that many bytes; returns it). */
+size_t nelm_summary_acc_packed_size(const nelm_summary_acc *a);
+size_t nelm_summary_acc_pack(const nelm_summary_acc *a, unsigned char *out);
+/** Append the packed accumulator at in (at most avail bytes) to a, as
+ *  nelm_summary_acc_append would; *used: its bytes. NELM_ERR_IO when the
+ *  bytes are not a whole packed accumulator. */
+int nelm_summary_acc_append_packed(nelm_summary_acc *a, const unsigned char *in, size_t avail,
+                                   size_t *used, nelm_err *e);
 
 typedef struct nelm_summary {
     size_t n;

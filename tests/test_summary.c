@@ -448,6 +448,64 @@ test_accumulator(void **state)
     nelm_summary_acc_free(&a);
 }
 
+/* Packed accumulators (the ranks of an MPI job exchange them): two packed
+ * halves appended in order equal the whole, bit for bit; a cut buffer is an
+ * error. */
+static void
+test_packed(void **state)
+{
+    (void)state;
+    nelm_err e = {0};
+    nelm_summary_acc whole, half[2], joined;
+    memset(&whole, 0, sizeof whole);
+    memset(half, 0, sizeof half);
+    memset(&joined, 0, sizeof joined);
+    for (size_t i = 0; i < 3001; i++) {
+        nelm_outcome o;
+        synthetic(i, &o);
+        assert_int_equal(nelm_summary_acc_add(&whole, &o, &e), 0);
+        assert_int_equal(nelm_summary_acc_add(&half[i < 1234 ? 0 : 1], &o, &e), 0);
+    }
+    size_t n0 = nelm_summary_acc_packed_size(&half[0]), n1 = nelm_summary_acc_packed_size(&half[1]);
+    unsigned char *buf = malloc(n0 + n1 + 1); /* odd offset: no alignment assumed */
+    assert_non_null(buf);
+    assert_int_equal(nelm_summary_acc_pack(&half[0], buf + 1), n0);
+    assert_int_equal(nelm_summary_acc_pack(&half[1], buf + 1 + n0), n1);
+    size_t used = 0;
+    assert_int_equal(nelm_summary_acc_append_packed(&joined, buf + 1, n0 + n1, &used, &e), 0);
+    assert_int_equal(used, n0);
+    assert_int_equal(nelm_summary_acc_append_packed(&joined, buf + 1 + n0, n1, &used, &e), 0);
+    assert_int_equal(used, n1);
+    assert_int_equal(joined.n, whole.n);
+    assert_int_equal(joined.npfs1, whole.npfs1);
+    assert_memory_equal(joined.os, whole.os, whole.n * sizeof *whole.os);
+    assert_memory_equal(joined.os_event, whole.os_event, whole.n);
+    assert_memory_equal(joined.pfs1, whole.pfs1, whole.npfs1 * sizeof *whole.pfs1);
+    for (size_t k = 0; k < NELM_MAX_LINES; k++) {
+        assert_int_equal(joined.npfs_line[k], whole.npfs_line[k]);
+        if (whole.npfs_line[k])
+            assert_memory_equal(joined.pfs_line[k], whole.pfs_line[k],
+                                whole.npfs_line[k] * sizeof(double));
+    }
+    assert_true(memcmp(&joined.sum_os, &whole.sum_os, sizeof whole.sum_os) == 0);
+    assert_true(memcmp(&joined.sum_os2, &whole.sum_os2, sizeof whole.sum_os2) == 0);
+    assert_true(joined.sum_lines == whole.sum_lines);
+    assert_memory_equal(joined.kind_count, whole.kind_count, sizeof whole.kind_count);
+    assert_memory_equal(joined.instance_count, whole.instance_count, sizeof whole.instance_count);
+    assert_memory_equal(joined.cause_count, whole.cause_count, sizeof whole.cause_count);
+    /* cut short: an error, nothing appended */
+    size_t before = joined.n;
+    assert_int_equal(nelm_summary_acc_append_packed(&joined, buf + 1, n0 - 1, &used, &e),
+                     NELM_ERR_IO);
+    assert_int_equal(joined.n, before);
+    assert_int_equal(nelm_summary_acc_append_packed(&joined, buf + 1, 10, &used, &e), NELM_ERR_IO);
+    free(buf);
+    nelm_summary_acc_free(&whole);
+    nelm_summary_acc_free(&half[0]);
+    nelm_summary_acc_free(&half[1]);
+    nelm_summary_acc_free(&joined);
+}
+
 /* ---- 6. restricted means, paired differences, PFS by line, the KM grid ------ */
 
 static void
@@ -1196,6 +1254,7 @@ main(void)
         cmocka_unit_test(test_median_interval_exponential),
         cmocka_unit_test(test_not_reached_and_empty),
         cmocka_unit_test(test_accumulator),
+        cmocka_unit_test(test_packed),
         cmocka_unit_test(test_rmst),
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_pfs_by_line),
