@@ -37,6 +37,7 @@ struct nelm_h5_table {
     nelm_h5_table *next;
     /* collective writer */
     size_t npend, pend_cap; /* this rank's rows since the last sync */
+    size_t ncarry;          /* of which the first are rows of the file already */
     uint64_t sync_base;     /* at a sync: rows before this rank's part */
 };
 

@@ -20,6 +20,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,30 +171,32 @@ h5i_coll_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e
     return 0;
 }
 
-/* this rank's rows of column col (npend of them) at base .. in the file */
+/* Column col: the new extent `ext` (collective), then this rank's first
+ * `cnt` pending rows at row t->sync_base (a collective write; cnt may be 0). */
 static int
-write_column(nelm_h5 *h, nelm_h5_table *t, h5_col *col, uint64_t total, nelm_err *e)
+write_column(nelm_h5 *h, nelm_h5_table *t, h5_col *col, uint64_t ext, uint64_t cnt, nelm_err *e)
 {
     int ret = 0;
     hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID, mt = H5I_INVALID_HID;
     hid_t dxpl = H5I_INVALID_HID;
-    hsize_t ext = (hsize_t)(t->rows + total);
-    /* collective: the new extent */
-    if (H5Dset_extent(col->dset, &ext) < 0)
-        ret = h5i_io_fail(h, e, "cannot extend dataset", "%s to %llu rows", col->path,
-                          (unsigned long long)ext);
-    if ((ret = h5i_agree(h, ret, e)) != 0)
-        return ret;
-    col->extent = t->rows + total;
+    if (ext > col->extent) {
+        hsize_t dim = (hsize_t)ext;
+        if (H5Dset_extent(col->dset, &dim) < 0)
+            ret = h5i_io_fail(h, e, "cannot extend dataset", "%s to %llu rows", col->path,
+                              (unsigned long long)ext);
+        if ((ret = h5i_agree(h, ret, e)) != 0)
+            return ret;
+        col->extent = ext;
+    }
     /* local: this rank's selection */
-    hsize_t off = (hsize_t)t->sync_base, cnt = (hsize_t)t->npend, one = 1;
+    hsize_t off = (hsize_t)t->sync_base, n = (hsize_t)cnt, one = 1;
     if ((fs = H5Dget_space(col->dset)) < 0 || (mt = H5Dget_type(col->dset)) < 0 ||
         (dxpl = H5Pcreate(H5P_DATASET_XFER)) < 0 ||
         H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0)
         ret = h5i_io_fail(h, e, "cannot prepare the write", "%s", col->path);
-    if (ret == 0 && cnt > 0) {
-        if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &cnt, NULL) < 0 ||
-            (ms = H5Screate_simple(1, &cnt, NULL)) < 0)
+    if (ret == 0 && n > 0) {
+        if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &n, NULL) < 0 ||
+            (ms = H5Screate_simple(1, &n, NULL)) < 0)
             ret = h5i_io_fail(h, e, "cannot select rows", "%s rows %llu+", col->path,
                               (unsigned long long)off);
     } else if (ret == 0) {
@@ -208,7 +211,7 @@ write_column(nelm_h5 *h, nelm_h5_table *t, h5_col *col, uint64_t total, nelm_err
         goto out;
     /* collective: the rows */
     static const unsigned char none[8];
-    const void *buf = cnt > 0 ? (const void *)col->pend : (const void *)none;
+    const void *buf = n > 0 ? (const void *)col->pend : (const void *)none;
     if (H5Dwrite(col->dset, mt, ms, fs, dxpl, buf) < 0)
         ret = h5i_io_fail(h, e, "cannot write rows", "%s rows %llu+", col->path,
                           (unsigned long long)off);
@@ -221,11 +224,83 @@ out:
     return ret;
 }
 
-int
-nelm_h5_sync(nelm_h5 *h, int status, nelm_err *e)
+/* The rows of table t past `cut` (the end of the last whole chunk written)
+ * to rank 0, in order: they lead the next sync's rows. Rank r holds `tail`
+ * of them at the end of its pending rows; cnt[r * nt + k] are the ranks'
+ * pending rows of this table (k). */
+static int
+carry_tail(nelm_h5 *h, nelm_h5_table *t, const uint64_t *cnt, size_t nt, size_t k, uint64_t cut,
+           nelm_err *e)
 {
-    if (!h->coll)
-        return status;
+    int R = nelm_par_size(), me = nelm_par_rank(), ret = 0;
+    /* each rank's rows past cut, from the gathered counts */
+    int *rc = calloc((size_t)R, sizeof *rc), *disp = calloc((size_t)R, sizeof *disp);
+    uint64_t total = 0, start = t->rows;
+    for (int r = 0; rc && disp && r < R; r++) {
+        uint64_t b = start, n = cnt[(size_t)r * nt + k];
+        uint64_t lo = b > cut ? b : cut, hi = b + n;
+        uint64_t tl = hi > lo ? hi - lo : 0;
+        nelm_bug_assert(tl < (uint64_t)INT_MAX / 8);
+        rc[r] = (int)tl;
+        disp[r] = (int)total;
+        total += tl;
+        start += n;
+    }
+    uint64_t mine = (rc && disp) ? (uint64_t)rc[me] : 0;
+    unsigned char **fresh = calloc(t->ncols, sizeof *fresh);
+    if (rc == NULL || disp == NULL || fresh == NULL)
+        ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+    for (size_t j = 0; ret == 0 && me == 0 && j < t->ncols; j++)
+        if ((fresh[j] = malloc((size_t)(total ? total : 1) * t->cols[j].esize)) == NULL)
+            ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
+    if ((ret = h5i_agree(h, ret, e)) != 0)
+        goto out;
+    for (size_t j = 0; j < t->ncols; j++) {
+        h5_col *col = &t->cols[j];
+        int esz = (int)col->esize;
+        int *bc = rc, *bd = disp; /* in bytes: scaled in place, restored below */
+        for (int r = 0; r < R; r++) {
+            bc[r] *= esz;
+            bd[r] *= esz;
+        }
+        const unsigned char *src =
+            col->pend ? col->pend + (t->npend - mine) * col->esize : (const unsigned char *)"";
+        MPI_Gatherv(src, rc[me], MPI_BYTE, me == 0 ? fresh[j] : NULL, bc, bd, MPI_BYTE, 0,
+                    MPI_COMM_WORLD);
+        for (int r = 0; r < R; r++) {
+            bc[r] /= esz;
+            bd[r] /= esz;
+        }
+    }
+    if (me == 0) { /* rank 0's pending rows: the tail, already rows of the file */
+        for (size_t j = 0; j < t->ncols; j++) {
+            free(t->cols[j].pend);
+            t->cols[j].pend = fresh[j];
+            fresh[j] = NULL;
+        }
+        t->npend = (size_t)total;
+        t->pend_cap = (size_t)(total ? total : 1);
+        t->ncarry = (size_t)total;
+    } else {
+        t->npend = 0;
+        t->ncarry = 0;
+    }
+out:
+    for (size_t j = 0; fresh && j < t->ncols; j++)
+        free(fresh[j]);
+    free(fresh);
+    free(rc);
+    free(disp);
+    return ret;
+}
+
+/* Write the rows of every rank; all of them when final, else only up to the
+ * end of the last whole chunk (the rest leads the next sync, on rank 0):
+ * HDF5 would otherwise decompress and rewrite a partly written chunk at
+ * every sync. */
+static int
+sync_rows(nelm_h5 *h, int status, bool final, nelm_err *e)
+{
     if (status == 0 && h->broken)
         status = h5i_io_fail(h, e, "not finished after an earlier error", "%s", h->tmp_path);
     if ((status = h5i_agree(h, status, e)) != 0)
@@ -262,25 +337,37 @@ nelm_h5_sync(nelm_h5 *h, int status, nelm_err *e)
         t->sync_base = t->rows + before;
         total[k] = sum;
     }
-    /* row references: relative to this rank's part of the other table */
-    for (nelm_h5_table *t = h->tables; t != NULL && ret == 0; t = t->next)
+    /* row references appended since the last sync: relative to this rank's
+     * pending rows of the other table; carried rows are rows of the file */
+    for (nelm_h5_table *t = h->tables; t != NULL; t = t->next)
         for (size_t j = 0; j < t->ncols; j++) {
             h5_col *col = &t->cols[j];
-            if (col->rows_of == NULL || t->npend == 0)
+            if (col->rows_of == NULL)
                 continue;
-            const nelm_h5_table *ref = col->rows_of;
             uint64_t *v = (uint64_t *)(void *)col->pend;
-            for (size_t i = 0; i < t->npend; i++)
-                v[i] += ref->sync_base;
+            for (size_t i = t->ncarry; i < t->npend; i++)
+                v[i] += col->rows_of->sync_base;
         }
+    for (nelm_h5_table *t = h->tables; t != NULL; t = t->next)
+        t->ncarry = t->npend; /* all global now, until new rows come */
     k = 0;
     for (nelm_h5_table *t = h->tables; t != NULL && ret == 0; t = t->next, k++) {
         if (total[k] == 0)
             continue;
-        for (size_t j = 0; j < t->ncols && ret == 0; j++)
-            ret = write_column(h, t, &t->cols[j], total[k], e);
-        t->rows += total[k];
-        t->npend = 0;
+        uint64_t end = t->rows + total[k];
+        uint64_t cut = final ? end : end / t->chunk_rows * t->chunk_rows;
+        if (cut < t->rows)
+            cut = t->rows;
+        uint64_t b = t->sync_base, hi = b + t->npend;
+        uint64_t w = hi <= cut ? t->npend : b < cut ? cut - b : 0; /* this rank's rows to write */
+        if (cut > t->rows)
+            for (size_t j = 0; j < t->ncols && ret == 0; j++)
+                ret = write_column(h, t, &t->cols[j], cut, w, e);
+        if (ret == 0 && cut < end)
+            ret = carry_tail(h, t, cnt, nt, k, cut, e);
+        else if (ret == 0)
+            t->npend = t->ncarry = 0;
+        t->rows = cut;
     }
 out:
     free(all);
@@ -290,10 +377,18 @@ out:
 }
 
 int
+nelm_h5_sync(nelm_h5 *h, int status, nelm_err *e)
+{
+    if (!h->coll)
+        return status;
+    return sync_rows(h, status, false, e);
+}
+
+int
 h5i_coll_close(nelm_h5 *h, nelm_err *e)
 {
     bool root = nelm_par_rank() == 0;
-    int ret = nelm_h5_sync(h, 0, e);
+    int ret = sync_rows(h, 0, true, e);
     if (ret == 0 && nelm_par_inject("close"))
         ret = h5i_io_fail(h, e, "cannot finish (injected fault, NELMSIM_INJECT_FAULT)", "rank %d",
                           nelm_par_rank());
