@@ -17,6 +17,7 @@ packages=(
     libyaml-dev
     libcmocka-dev
     python3 python3-h5py python3-numpy python3-scipy python3-mpmath python3-matplotlib python3-pandas
+    python3-yaml
 )
 case "${1:-}" in
     "") ;;
