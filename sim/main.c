@@ -16,6 +16,7 @@
 
 #include "build_info.h"
 #include "cli.h"
+#include "cli_targets.h"
 #include "cohort.h"
 #include "engine.h"
 #include "h5out.h"
@@ -43,10 +44,10 @@ usage(FILE *out)
           "  psa SPEC --draws K    probabilistic sensitivity analysis: K parameter draws\n"
           "  merge SHARDS... -o F  merge the shard files of a run, sweep or PSA into one file\n"
           "  check [PARAMS.yaml]   validate parameters (default: the built-in model)\n"
+          "  targets [TARGETS]     calibration and validation targets: published vs simulated\n"
           "  help                  show this help\n"
           "  version               show version, git revision and build flags\n"
           "\n"
-          "targets is not available yet.\n"
           "Each command takes --help.\n",
           out);
 }
@@ -558,6 +559,8 @@ dispatch(int argc, char **argv)
         return nelm_cli_scen(NELM_SCEN_PSA, argc - 2, argv + 2, argc, argv);
     if (strcmp(cmd, "merge") == 0)
         return nelm_cli_merge(argc - 2, argv + 2, argc, argv);
+    if (strcmp(cmd, "targets") == 0)
+        return nelm_cli_targets(argc - 2, argv + 2, argc, argv);
     fprintf(stderr, "nelmsim: unknown or not yet available command '%s' (see nelmsim --help)\n",
             cmd);
     return EXIT_USAGE;
