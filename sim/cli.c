@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "run.h"
 
@@ -101,7 +103,7 @@ nelm_cli_join_args(int argc, char **argv)
     size_t len = 1;
     for (int i = 0; i < argc; i++)
         len += strlen(argv[i]) + 3;
-    char *s = malloc(len);
+    char *s = nelm_malloc(len);
     if (s == NULL)
         return NULL;
     s[0] = '\0';
@@ -218,4 +220,59 @@ nelm_cli_common_opt(const char *cmd, nelm_cli_common *c, int argc, char **argv, 
         return 0;
     }
     return 1;
+}
+
+int
+nelm_cli_out_open(nelm_cli_out *o, const char *path)
+{
+    struct stat st;
+    o->f = NULL;
+    o->path = path;
+    o->tmp = NULL;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        size_t n = strlen(path) + 32;
+        if ((o->tmp = nelm_malloc(n)) == NULL)
+            return -1;
+        snprintf(o->tmp, n, "%s.part-%ld", path, (long)getpid());
+    }
+    o->f = fopen(o->tmp ? o->tmp : path, "w");
+    if (o->f == NULL) {
+        int err = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+int
+nelm_cli_out_close(nelm_cli_out *o, bool ok)
+{
+    int ret = 0, err = 0;
+    if (o->f != NULL && (fflush(o->f) != 0 || ferror(o->f))) {
+        err = errno;
+        ret = -1;
+    }
+    if (o->f != NULL && fclose(o->f) != 0 && ret == 0) {
+        err = errno;
+        ret = -1;
+    }
+    o->f = NULL;
+    if (o->tmp != NULL) {
+        if (ok && ret == 0 && rename(o->tmp, o->path) != 0) {
+            err = errno;
+            ret = -1;
+        }
+        if (!ok || ret != 0)
+            remove(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    if (!ok && ret == 0) {
+        err = EIO;
+        ret = -1;
+    }
+    errno = err;
+    return ret;
 }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "params.h"
@@ -37,6 +38,21 @@ const char *nelm_cli_opt_value(const char *a, const char *name, int argc, char *
 bool nelm_cli_is_opt(const char *a, const char *name);
 /** The command line as typed, arguments with spaces quoted (malloc). */
 char *nelm_cli_join_args(int argc, char **argv);
+
+/** A text output named on the command line (--csv FILE): a regular file,
+ *  or one not there yet, is written as FILE.part-PID and renamed when
+ *  complete, so a failed write never leaves a truncated FILE; anything else
+ *  (/dev/stdout, a pipe) is written directly. */
+typedef struct nelm_cli_out {
+    FILE *f;
+    const char *path;
+    char *tmp; /**< NULL: written directly */
+} nelm_cli_out;
+/** 0, or -1 with errno set. */
+int nelm_cli_out_open(nelm_cli_out *o, const char *path);
+/** Close; when ok, rename into place (0), else (or on any failure, -1 with
+ *  errno set) remove the temporary file. */
+int nelm_cli_out_close(nelm_cli_out *o, bool ok);
 
 /** The options run, sweep and psa share. */
 typedef struct nelm_cli_common {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "par.h"
 #include "merge.h"
@@ -185,7 +186,7 @@ nelm_cli_merge(int argc, char **argv, int full_argc, char **full_argv)
 {
     const char *output = NULL;
     bool force = false;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    const char **files = nelm_calloc((size_t)argc + 1, sizeof *files);
     size_t n = 0;
     if (files == NULL) {
         fprintf(stderr, "nelmsim merge: out of memory\n");

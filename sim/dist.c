@@ -25,6 +25,8 @@
  * log-normal; quantiles then differ from the exact ones by O(|Q|) relative,
  * under 1e-5. */
 #define GENGAMMA_Q_LNORM 1e-5
+/* Beyond this |Q|, γ = Q^-2 is no longer a normal positive double. */
+#define GENGAMMA_Q_MAX 1e150
 
 /* ------------------------------------------------------------------------ */
 /* Families, parameter names, units                                          */
@@ -112,6 +114,45 @@ cumhaz_from(double f, double log_s)
     return f < 0.5 ? -log1p(-f) : -log_s;
 }
 
+/* Gompertz H(x) = (a/b)(e^{bx} - 1) (a x for b = 0) without 0 * inf or
+ * overflow in a/b: for |bx| < 1 as a x (expm1(bx)/(bx)), else from a/b or,
+ * when a/b is beyond the doubles, in logs. x >= 0. */
+static double
+gompertz_cumhaz(double b, double a, double x)
+{
+    double y = b * x;
+    if (y == 0.0) /* b = 0, or b x below the doubles */
+        return a * x;
+    if (fabs(y) < 1.0)
+        return a * x * (expm1(y) / y);
+    double r = a / b;
+    if (isfinite(r) && r != 0.0)
+        return r * expm1(y);
+    /* y >= 1: (a/b) e^y (1 - e^-y); y <= -1: (a/|b|) (1 - e^y) */
+    return exp(log(a) - log(fabs(b)) + (y > 0 ? y + log1p(-exp(-y)) : log1p(-exp(y))));
+}
+
+/* Gompertz H^{-1}(h) = log1p(b h / a) / b for 0 < h < H(inf), with b h / a
+ * formed without spurious overflow or underflow. */
+static double
+gompertz_inv_cumhaz(double b, double a, double h)
+{
+    if (b == 0.0)
+        return h / a;
+    double z = b * h / a;
+    if (!isfinite(z) || fabs(z) < DBL_MIN) {
+        double lz = log(fabs(b)) + log(h) - log(a); /* log |z| */
+        z = copysign(exp(lz), b);
+        /* z = inf needs b > 0 (for b < 0, h < H(inf) = -a/b keeps z > -1);
+         * then log1p(z) = log z to double precision */
+        if (isinf(z))
+            return lz / b;
+    }
+    if (fabs(z) < 1e-300) /* log1p(z) / b = (h / a)(1 - z/2 ...) */
+        return h / a;
+    return log1p(z) / b;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Construction                                                               */
 
@@ -174,6 +215,10 @@ nelm_dist_init(nelm_dist *d, nelm_dist_family f, const double *par, nelm_time_un
     case NELM_DIST_GENGAMMA:
         if (!(par[1] > 0))
             return bad_param(e, f, 1, "> 0", par[1]);
+        /* γ = Q^-2 must be a positive double: beyond, the distribution
+         * degenerates (and S would be 0/0) */
+        if (!(fabs(par[2]) <= GENGAMMA_Q_MAX))
+            return bad_param(e, f, 2, "at most 1e150 in magnitude", par[2]);
         if (fabs(par[2]) >= GENGAMMA_Q_LNORM) {
             double q = par[2];
             d->c[0] = 1.0 / (q * q);              /* γ */
@@ -296,8 +341,9 @@ eval_point(const nelm_dist *d, double x, point *pt)
     }
     case NELM_DIST_GOMPERTZ: {
         double b = p[0], a = p[1];
-        pt->cumhaz = b == 0.0 ? a * x : a / b * expm1(b * x);
-        pt->log_pdf = log(a) + b * x - pt->cumhaz;
+        pt->cumhaz = gompertz_cumhaz(b, a, x);
+        /* where H overflows the density is 0 (not inf - inf) */
+        pt->log_pdf = isinf(pt->cumhaz) ? -INFINITY : log(a) + b * x - pt->cumhaz;
         break;
     }
     case NELM_DIST_LNORM:
@@ -464,7 +510,7 @@ inv_closed(const nelm_dist *d, double h)
     case NELM_DIST_WEIBULL_PH:
         return pow(h / p[1], d->c[0]);
     case NELM_DIST_GOMPERTZ:
-        return p[0] == 0.0 ? h / p[1] : log1p(p[0] * h / p[1]) / p[0];
+        return gompertz_inv_cumhaz(p[0], p[1], h);
     case NELM_DIST_LLOGIS: {
         /* H = log(1 + y), y = (x/scale)^shape: log y = log expm1(H). */
         double ly = h > 1.0 ? h + log1p(-exp(-h)) : log(expm1(h));

@@ -111,7 +111,7 @@ finish(sim *x, nelm_cause cause)
     if (cause == NELM_CAUSE_NONE)
         emit(x, NELM_EV_CENSORED, 0, NELM_INSTANCE_NONE);
     else
-        emit(x, NELM_EV_DEATH, cause, NELM_INSTANCE_NONE);
+        emit(x, NELM_EV_DEATH, (int)cause, NELM_INSTANCE_NONE);
     close_pfs(x, cause != NELM_CAUSE_NONE);
     x->out->os = x->s.t;
     x->out->cause = (uint8_t)cause;

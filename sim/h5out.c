@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "h5out_int.h"
+#include "alloc.h"
 #include "par.h"
 
 #include <errno.h>
@@ -112,7 +113,7 @@ char *
 h5i_dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = nelm_malloc(n);
     if (d != NULL)
         memcpy(d, s, n);
     return d;
@@ -459,14 +460,14 @@ nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, ne
     if ((ret = h5i_check_final(final_path, opts, e)) != 0)
         return ret;
 
-    if ((h = calloc(1, sizeof *h)) == NULL) {
+    if ((h = nelm_calloc(1, sizeof *h)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
         goto out;
     }
     h->file = H5I_INVALID_HID;
     h->level = opts->deflate_level < 0 ? -1 : opts->deflate_level;
     size_t tlen = strlen(final_path) + 32;
-    if ((h->final_path = h5i_dup_str(final_path)) == NULL || (h->tmp_path = malloc(tlen)) == NULL) {
+    if ((h->final_path = h5i_dup_str(final_path)) == NULL || (h->tmp_path = nelm_malloc(tlen)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
         goto out;
     }
@@ -627,8 +628,8 @@ column_create(nelm_h5_table *t, size_t j, const nelm_h5_col *c, hid_t space, hid
     col->type = c->type;
     col->esize = type_size(c->type);
     col->enum_n = c->type == NELM_H5_ENUM8 ? c->enum_n : c->type == NELM_H5_BOOL ? 2 : 0;
-    if ((col->path = malloc(plen)) == NULL ||
-        (col->stage = malloc(t->chunk_rows * col->esize)) == NULL) {
+    if ((col->path = nelm_malloc(plen)) == NULL ||
+        (col->stage = nelm_malloc(t->chunk_rows * col->esize)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
         goto out;
     }
@@ -674,8 +675,8 @@ nelm_h5_table_create(nelm_h5 *h, const char *path, const nelm_h5_col *cols, size
     *out = NULL;
     if ((ret = table_check(h, path, cols, ncols, chunk_rows, e)) != 0)
         return h->coll ? h5i_agree(h, ret, e) : ret; /* nothing created: can still finish */
-    if ((t = calloc(1, sizeof *t)) == NULL || (t->path = h5i_dup_str(path)) == NULL ||
-        (t->cols = calloc(ncols, sizeof *t->cols)) == NULL) {
+    if ((t = nelm_calloc(1, sizeof *t)) == NULL || (t->path = h5i_dup_str(path)) == NULL ||
+        (t->cols = nelm_calloc(ncols, sizeof *t->cols)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
         goto out;
     }
@@ -768,7 +769,7 @@ queue_reserve(nelm_h5 *h, size_t more, nelm_err *e)
     size_t cap = h->qcap > 0 ? h->qcap : 16;
     while (cap - h->nqueue < more)
         cap *= 2;
-    h5_chunk *q = realloc(h->queue, cap * sizeof *q);
+    h5_chunk *q = nelm_realloc(h->queue, cap * sizeof *q);
     if (q == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
     h->queue = q;
@@ -792,7 +793,7 @@ queue_chunks(nelm_h5_table *t, bool last, nelm_err *e)
         /* Fresh buffers first, so a failure leaves the table as it was. */
         size_t j = 0;
         for (; j < t->ncols; j++)
-            if ((h->queue[h->nqueue + j].raw = malloc(t->chunk_rows * t->cols[j].esize)) == NULL)
+            if ((h->queue[h->nqueue + j].raw = nelm_malloc(t->chunk_rows * t->cols[j].esize)) == NULL)
                 break;
         if (j < t->ncols) {
             while (j-- > 0)
@@ -896,12 +897,12 @@ compress_chunk(h5_chunk *c, int level)
     const unsigned char *src = c->raw;
     unsigned char *shuffled = NULL;
 
-    if ((c->out = malloc((size_t)bound)) == NULL) {
+    if ((c->out = nelm_malloc((size_t)bound)) == NULL) {
         c->err = NELM_ERR_NOMEM;
         return;
     }
     if (esize > 1 && nelem > 1) {
-        if ((shuffled = malloc(c->nbytes)) == NULL) {
+        if ((shuffled = nelm_malloc(c->nbytes)) == NULL) {
             c->err = NELM_ERR_NOMEM;
             return;
         }
@@ -935,7 +936,7 @@ nelm_h5_deflate(const void *raw, size_t nbytes, size_t esize, int level, void *o
     const unsigned char *src = raw;
     size_t nelem = esize ? nbytes / esize : 0;
     if (esize > 1 && nelem > 1) {
-        if ((shuffled = malloc(nbytes)) == NULL)
+        if ((shuffled = nelm_malloc(nbytes)) == NULL)
             return NELM_ERR_NOMEM;
         shuffle_bytes(shuffled, raw, nelem, esize);
         src = shuffled;
@@ -1025,7 +1026,7 @@ nelm_h5_take(nelm_h5 *h)
 {
     if (h->nqueue == 0)
         return NULL;
-    nelm_h5_batch *b = malloc(sizeof *b);
+    nelm_h5_batch *b = nelm_malloc(sizeof *b);
     if (b == NULL)
         return NULL; /* the chunks stay queued: nelm_h5_flush writes them */
     b->v = h->queue;
@@ -1140,7 +1141,7 @@ h5i_sync_parent(const char *path)
     char *dir = NULL;
     if (slash == NULL) {
         dir = h5i_dup_str(".");
-    } else if ((dir = malloc((size_t)(slash - path) + 2)) != NULL) {
+    } else if ((dir = nelm_malloc((size_t)(slash - path) + 2)) != NULL) {
         size_t n = slash == path ? 1 : (size_t)(slash - path);
         memcpy(dir, path, n);
         dir[n] = '\0';
@@ -1261,7 +1262,7 @@ nelm_h5_read_attr_str(int64_t loc, const char *name, char *out, size_t len)
             H5Tclose(mt);
         } else {
             size_t sz = H5Tget_size(t);
-            char *buf = calloc(sz + 1, 1);
+            char *buf = nelm_calloc(sz + 1, 1);
             if (buf && H5Aread(a, t, buf) >= 0) {
                 snprintf(out, len, "%s", buf);
                 ret = 0;

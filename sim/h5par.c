@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "h5out_int.h"
+#include "alloc.h"
 #include "par.h"
 
 int
@@ -73,7 +74,7 @@ h5i_coll_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, n
         return ret;
     long pid = (long)getpid(); /* rank 0's: one temporary name for all */
     nelm_par_bcast(&pid, sizeof pid);
-    if ((h = calloc(1, sizeof *h)) == NULL) {
+    if ((h = nelm_calloc(1, sizeof *h)) == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
     } else {
         h->coll = true;
@@ -81,7 +82,7 @@ h5i_coll_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, n
         h->level = opts->deflate_level < 0 ? -1 : opts->deflate_level;
         size_t tlen = strlen(final_path) + 32;
         if ((h->final_path = h5i_dup_str(final_path)) == NULL ||
-            (h->tmp_path = malloc(tlen)) == NULL)
+            (h->tmp_path = nelm_malloc(tlen)) == NULL)
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", final_path);
         else
             snprintf(h->tmp_path, tlen, "%s.part-%ld", final_path, pid);
@@ -119,7 +120,7 @@ h5i_coll_defer(nelm_h5 *h, const char *path, const char *const *v, size_t n, boo
                const char *doc, nelm_err *e)
 {
     int ret = 0;
-    h5_deferred *nd = realloc(h->def, (h->ndef + 1) * sizeof *nd);
+    h5_deferred *nd = nelm_realloc(h->def, (h->ndef + 1) * sizeof *nd);
     if (nd == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
         return h5i_agree(h, ret, e);
@@ -130,7 +131,7 @@ h5i_coll_defer(nelm_h5 *h, const char *path, const char *const *v, size_t n, boo
     d->scalar = scalar;
     d->path = h5i_dup_str(path);
     d->doc = doc ? h5i_dup_str(doc) : NULL;
-    d->v = calloc(n ? n : 1, sizeof *d->v);
+    d->v = nelm_calloc(n ? n : 1, sizeof *d->v);
     bool ok = d->path && (doc == NULL || d->doc) && d->v;
     for (size_t i = 0; ok && i < n; i++) {
         d->v[i] = h5i_dup_str(v[i]);
@@ -153,7 +154,7 @@ h5i_coll_append(nelm_h5_table *t, const void *const *cols, size_t n, nelm_err *e
         while (cap < t->npend + n)
             cap *= 2;
         for (size_t j = 0; j < t->ncols; j++) {
-            unsigned char *nb = realloc(t->cols[j].pend, cap * t->cols[j].esize);
+            unsigned char *nb = nelm_realloc(t->cols[j].pend, cap * t->cols[j].esize);
             if (nb == NULL) {
                 h->broken = true; /* reported by every rank at the next sync */
                 return NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
@@ -234,7 +235,7 @@ carry_tail(nelm_h5 *h, nelm_h5_table *t, const uint64_t *cnt, size_t nt, size_t 
 {
     int R = nelm_par_size(), me = nelm_par_rank(), ret = 0;
     /* each rank's rows past cut, from the gathered counts */
-    int *rc = calloc((size_t)R, sizeof *rc), *disp = calloc((size_t)R, sizeof *disp);
+    int *rc = nelm_calloc((size_t)R, sizeof *rc), *disp = nelm_calloc((size_t)R, sizeof *disp);
     uint64_t total = 0, start = t->rows;
     for (int r = 0; rc && disp && r < R; r++) {
         uint64_t b = start, n = cnt[(size_t)r * nt + k];
@@ -247,11 +248,11 @@ carry_tail(nelm_h5 *h, nelm_h5_table *t, const uint64_t *cnt, size_t nt, size_t 
         start += n;
     }
     uint64_t mine = (rc && disp) ? (uint64_t)rc[me] : 0;
-    unsigned char **fresh = calloc(t->ncols, sizeof *fresh);
+    unsigned char **fresh = nelm_calloc(t->ncols, sizeof *fresh);
     if (rc == NULL || disp == NULL || fresh == NULL)
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
     for (size_t j = 0; ret == 0 && me == 0 && j < t->ncols; j++)
-        if ((fresh[j] = malloc((size_t)(total ? total : 1) * t->cols[j].esize)) == NULL)
+        if ((fresh[j] = nelm_malloc((size_t)(total ? total : 1) * t->cols[j].esize)) == NULL)
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
     if ((ret = h5i_agree(h, ret, e)) != 0)
         goto out;
@@ -311,8 +312,8 @@ sync_rows(nelm_h5 *h, int status, bool final, nelm_err *e)
     if (nt == 0)
         return 0;
     int R = nelm_par_size(), me = nelm_par_rank();
-    uint64_t *mine = malloc(nt * sizeof *mine);
-    size_t *lens = malloc((size_t)R * sizeof *lens);
+    uint64_t *mine = nelm_malloc(nt * sizeof *mine);
+    size_t *lens = nelm_malloc((size_t)R * sizeof *lens);
     void *all = NULL;
     int ret = mine && lens ? 0 : NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory", h->final_path);
     if ((ret = h5i_agree(h, ret, e)) != 0)

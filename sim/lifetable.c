@@ -10,6 +10,8 @@
  * columns, then one row per age. It never reads outside [text, text + len). */
 #include "lifetable.h"
 
+#include "alloc.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -453,7 +455,7 @@ nelm_lifetable_load(nelm_lifetable *lt, const char *path, int last_age, nelm_err
             size_t ncap = cap == 0 ? (size_t)1 << 16 : 2 * cap;
             if (ncap > MAX_FILE_BYTES + 1)
                 ncap = MAX_FILE_BYTES + 1;
-            char *nb = realloc(buf, ncap);
+            char *nb = nelm_realloc(buf, ncap);
             if (nb == NULL) {
                 ret =
                     NELM_FAIL(e, NELM_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, ncap);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "alloc.h"
 #include "build_info.h"
 #include "cli.h"
 #include "cli_targets.h"
@@ -256,8 +257,8 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
     double tau = c.tau;
     bool have_seed = c.have_seed, quiet = c.quiet;
 
-    nelm_params *p = calloc(1, sizeof *p);
-    nelm_run_result *r = calloc(1, sizeof *r);
+    nelm_params *p = nelm_calloc(1, sizeof *p);
+    nelm_run_result *r = nelm_calloc(1, sizeof *r);
     char *cmdline = nelm_cli_join_args(full_argc, full_argv);
     nelm_err e = {0};
     int rc = 0;
@@ -397,14 +398,15 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
     fputc('\n', stdout);
     nelm_summary_print(stdout, p, o.strategies, r->sum, o.nstrategies, o.reference);
     if (csv && nelm_par_rank() == 0) {
-        FILE *f = fopen(csv, "w");
-        if (f == NULL) {
+        nelm_cli_out co;
+        if (nelm_cli_out_open(&co, csv) != 0) {
             fprintf(stderr, "nelmsim run: cannot write '%s' (%s)\n", csv, strerror(errno));
             rc = EXIT_IO;
             goto out;
         }
-        int w = nelm_summary_write_csv(f, p, o.strategies, r->sum, o.nstrategies, o.reference, &e);
-        if (fclose(f) != 0 || w != 0) {
+        int w =
+            nelm_summary_write_csv(co.f, p, o.strategies, r->sum, o.nstrategies, o.reference, &e);
+        if (nelm_cli_out_close(&co, w == 0) != 0 || w != 0) {
             fprintf(stderr, "nelmsim run: cannot write '%s'%s%s\n", csv, w ? ": " : "",
                     w ? e.msg : "");
             rc = EXIT_IO;
@@ -466,7 +468,7 @@ cmd_summary(int argc, char **argv)
         summary_usage(stderr);
         return EXIT_USAGE;
     }
-    nelm_runfile *rf = calloc(1, sizeof *rf);
+    nelm_runfile *rf = nelm_calloc(1, sizeof *rf);
     nelm_err e = {0};
     int rc = 0;
     if (rf == NULL) {
@@ -481,11 +483,15 @@ cmd_summary(int argc, char **argv)
     printf("nelmsim summary of %s (seed %" PRIu64 ")\n\n", file, rf->seed);
     nelm_summary_print(stdout, rf->p, rf->strategies, rf->sum, rf->nstrategies, rf->reference);
     if (csv) {
-        FILE *f = fopen(csv, "w");
-        int w = f ? nelm_summary_write_csv(f, rf->p, rf->strategies, rf->sum, rf->nstrategies,
-                                           rf->reference, &e)
-                  : -1;
-        if (f == NULL || fclose(f) != 0 || w != 0) {
+        nelm_cli_out co;
+        int w = -1;
+        if (nelm_cli_out_open(&co, csv) == 0) {
+            w = nelm_summary_write_csv(co.f, rf->p, rf->strategies, rf->sum, rf->nstrategies,
+                                       rf->reference, &e);
+            if (nelm_cli_out_close(&co, w == 0) != 0)
+                w = -1;
+        }
+        if (w != 0) {
             fprintf(stderr, "nelmsim summary: cannot write '%s'\n", csv);
             rc = EXIT_IO;
         }
@@ -507,6 +513,10 @@ static int dispatch(int argc, char **argv);
 int
 main(int argc, char **argv)
 {
+    /* HDF5's own clean-up at exit touches files a failed write left
+     * half-closed (and crashed, after a full disk): our code closes what it
+     * opened, so HDF5 need not */
+    H5dont_atexit();
     if (nelm_par_init(&argc, &argv) != 0)
         return EXIT_IO;
     int rank = nelm_par_rank();
@@ -526,7 +536,12 @@ main(int argc, char **argv)
         rc = 0;
     if (!together)
         nelm_par_bcast(&rc, sizeof rc);
-    fflush(stdout);
+    /* a full or closed standard output is a failed write too */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) { /* else reported already */
+        if (rank == 0)
+            fprintf(stderr, "nelmsim: cannot write to standard output (%s)\n", strerror(errno));
+        rc = EXIT_IO;
+    }
     nelm_par_finalize();
     return rc;
 }

@@ -224,34 +224,80 @@ open_merged(const shard *sh, size_t n, const char *output, bool force, int defla
     return ret;
 }
 
-/* Each table: the first shard's copied, the others' rows appended in shard
- * order; with `rows`, the row indices into /lines and /events moved on by
- * the rows of the earlier shards. */
+/* Table `tab` of src created empty in dst: its group and each column with
+ * the same attributes, type and creation properties (chunks, filters). The
+ * rows are appended after. (H5Ocopy would copy them too, but HDF5 1.10.8
+ * crashes inside it when a write fails during the copy, e.g. on a full
+ * disk.) */
+static int
+create_like(hid_t src, hid_t dst, const char *tab, const names *cols)
+{
+    int ret = -1;
+    hid_t sg = H5Gopen2(src, tab, H5P_DEFAULT), dg = -1, lcpl = H5Pcreate(H5P_LINK_CREATE);
+    hid_t gcpl = sg >= 0 ? H5Gget_create_plist(sg) : -1;
+    if (sg < 0 || gcpl < 0 || lcpl < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
+        (dg = H5Gcreate2(dst, tab, lcpl, gcpl, H5P_DEFAULT)) < 0 ||
+        H5Aiterate2(sg, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &dg) < 0)
+        goto out;
+    for (size_t c = 0; c < cols->n; c++) {
+        hid_t sd = H5Dopen2(sg, cols->v[c], H5P_DEFAULT), dd = -1;
+        hid_t t = sd >= 0 ? H5Dget_type(sd) : -1, dcpl = sd >= 0 ? H5Dget_create_plist(sd) : -1;
+        hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+        hid_t sp = H5Screate_simple(1, &zero, &unlimited);
+        bool ok = sd >= 0 && t >= 0 && dcpl >= 0 && sp >= 0 &&
+                  (dd = H5Dcreate2(dg, cols->v[c], t, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
+                  H5Aiterate2(sd, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &dd) >= 0;
+        if (dd >= 0)
+            H5Dclose(dd);
+        if (sp >= 0)
+            H5Sclose(sp);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        if (t >= 0)
+            H5Tclose(t);
+        if (sd >= 0)
+            H5Dclose(sd);
+        if (!ok)
+            goto out;
+    }
+    ret = 0;
+out:
+    if (dg >= 0)
+        H5Gclose(dg);
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    if (sg >= 0)
+        H5Gclose(sg);
+    return ret;
+}
+
+/* Each table: created like the first shard's, then every shard's rows
+ * appended in shard order; with `rows`, the row indices into /lines and
+ * /events moved on by the rows of the earlier shards. */
 static int
 concat_tables(const shard *sh, size_t n, hid_t of, const char *const *tabs, size_t ntabs, bool rows,
               const char *output, nelm_err *e)
 {
     int ret = 0;
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
     for (size_t k = 0; k < ntabs && ret == 0; k++) {
         const char *tab = tabs[k];
         if (strchr(tab, '/') && H5Lexists(sh[0].f, "summary", H5P_DEFAULT) <= 0)
             continue;
         if (H5Lexists(sh[0].f, tab, H5P_DEFAULT) <= 0)
             continue;
-        if (H5Ocopy(sh[0].f, tab, of, tab, H5P_DEFAULT, lcpl) < 0) {
-            ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot copy /%s from %s", output, tab, sh[0].path);
-            break;
-        }
         names cols = {0};
         hid_t g = H5Gopen2(sh[0].f, tab, H5P_DEFAULT);
         if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect, &cols) < 0)
             ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot list /%s", sh[0].path, tab);
         if (g >= 0)
             H5Gclose(g);
-        uint64_t lb = table_rows(sh[0].f, "lines"), eb = table_rows(sh[0].f, "events");
-        for (size_t i = 1; i < n && ret == 0; i++) {
+        if (ret == 0 && create_like(sh[0].f, of, tab, &cols) != 0)
+            ret = NELM_FAIL(e, NELM_ERR_IO, "%s: cannot create /%s like %s's", output, tab,
+                            sh[0].path);
+        uint64_t lb = 0, eb = 0;
+        for (size_t i = 0; i < n && ret == 0; i++) {
             for (size_t c = 0; c < cols.n && ret == 0; c++) {
                 char path[512];
                 snprintf(path, sizeof path, "%s/%s", tab, cols.v[c]);
@@ -269,7 +315,6 @@ concat_tables(const shard *sh, size_t n, hid_t of, const char *const *tabs, size
         }
         names_free(&cols);
     }
-    H5Pclose(lcpl);
     return ret;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "par.h"
 
 #ifdef NELM_MPI
@@ -130,7 +131,7 @@ nelm_par_allgather(const void *buf, size_t len, void **out, size_t *lens, nelm_e
     *out = NULL;
     if (!nelm_par_active()) {
         lens[0] = len;
-        *out = malloc(len ? len : 1);
+        *out = nelm_malloc(len ? len : 1);
         if (*out == NULL)
             return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (gather)");
         if (len)
@@ -139,8 +140,8 @@ nelm_par_allgather(const void *buf, size_t len, void **out, size_t *lens, nelm_e
     }
     int size = nelm_par_size();
     uint64_t mine = len;
-    uint64_t *all = malloc((size_t)size * sizeof *all);
-    int *cnt = malloc((size_t)size * sizeof *cnt), *disp = malloc((size_t)size * sizeof *disp);
+    uint64_t *all = nelm_malloc((size_t)size * sizeof *all);
+    int *cnt = nelm_malloc((size_t)size * sizeof *cnt), *disp = nelm_malloc((size_t)size * sizeof *disp);
     int ok = all != NULL && cnt != NULL && disp != NULL;
     int ok_all = 0;
     MPI_Allreduce(&ok, &ok_all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -163,7 +164,7 @@ nelm_par_allgather(const void *buf, size_t len, void **out, size_t *lens, nelm_e
                         (unsigned long long)total, INT_MAX);
         goto out;
     }
-    *out = malloc(total ? (size_t)total : 1);
+    *out = nelm_malloc(total ? (size_t)total : 1);
     ok = *out != NULL;
     MPI_Allreduce(&ok, &ok_all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!ok_all) {
@@ -248,7 +249,7 @@ int
 nelm_par_allgather(const void *buf, size_t len, void **out, size_t *lens, nelm_err *e)
 {
     lens[0] = len;
-    *out = malloc(len ? len : 1);
+    *out = nelm_malloc(len ? len : 1);
     if (*out == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (gather)");
     if (len)

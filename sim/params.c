@@ -505,7 +505,7 @@ apply_set(nelm_ydoc *doc, const char *arg, nelm_err *e)
             char *end = NULL;
             errno = 0;
             unsigned long idx = strtoul(p + 1, &end, 10);
-            if (end == p + 1 || *end != ']' || errno != 0)
+            if (p[1] < '0' || p[1] > '9' || *end != ']' || errno != 0) /* not [-1] */
                 return NELM_FAIL(e, NELM_ERR_PARAM, "--set:1:%d: %s: bad list index",
                                  (int)(p - path) + 1, path);
             if (cur->kind != NELM_YSEQ)

@@ -9,9 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "scenario.h"
 #include "specfun.h"
 #include "yamltree.h"
+
+static int fail_at(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* "file:line:col: key: what" at node n */
 static int
@@ -98,7 +105,7 @@ scalar_text(const nelm_ynode *v, const char *path, char **out, nelm_err *e)
             return fail_at(e, v, path, "values must be on one line");
     /* quoted scalars stay strings: re-quote them for the override */
     size_t len = v->len + 3;
-    char *t = malloc(len);
+    char *t = nelm_malloc(len);
     if (t == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
     if (v->plain)
@@ -152,8 +159,8 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
         if (v->n > NELM_SCEN_MAX_VALUES)
             return fail_at(e, v, q->path, "at most %d values", NELM_SCEN_MAX_VALUES);
         q->nvalues = v->n;
-        q->text = calloc(v->n, sizeof *q->text);
-        q->num = calloc(v->n, sizeof *q->num);
+        q->text = nelm_calloc(v->n, sizeof *q->text);
+        q->num = nelm_calloc(v->n, sizeof *q->num);
         if (q->text == NULL || q->num == NULL)
             return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
         q->numeric = true;
@@ -166,7 +173,7 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
             }
         }
         if (!q->numeric) { /* names: each distinct one a level of an enum column */
-            q->level = malloc(v->n);
+            q->level = nelm_malloc(v->n);
             if (q->level == NULL)
                 return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
             for (size_t k = 0; k < v->n; k++) {
@@ -286,8 +293,8 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
         return fail_at(e, list, "correlation",
                        "expected a list of {between: [path, path], rho: r}");
     size_t P = s->nparams;
-    double *rho = calloc(P * P, sizeof *rho);
-    int *grp = malloc(P * sizeof *grp);
+    double *rho = nelm_calloc(P * P, sizeof *rho);
+    int *grp = nelm_malloc(P * sizeof *grp);
     if (rho == NULL || grp == NULL) {
         free(rho);
         free(grp);
@@ -360,7 +367,7 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
             }
         if (!first || n < 2)
             continue;
-        struct nelm_scen_group *ng = realloc(s->groups, (s->ngroups + 1) * sizeof *ng);
+        struct nelm_scen_group *ng = nelm_realloc(s->groups, (s->ngroups + 1) * sizeof *ng);
         if (ng == NULL) {
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
             break;
@@ -369,8 +376,8 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
         struct nelm_scen_group *g = &s->groups[s->ngroups++];
         g->n = n;
         memcpy(g->member, member, n * sizeof member[0]);
-        g->chol = malloc(n * n * sizeof *g->chol);
-        double *c = malloc(n * n * sizeof *c);
+        g->chol = nelm_malloc(n * n * sizeof *g->chol);
+        double *c = nelm_malloc(n * n * sizeof *c);
         if (g->chol == NULL || c == NULL) {
             free(c);
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
@@ -403,7 +410,7 @@ read_text(const char *path, nelm_err *e)
         return NULL;
     }
     size_t cap = 4096, n = 0;
-    char *t = malloc(cap);
+    char *t = nelm_malloc(cap);
     while (t) {
         if (n + 1 == cap) {
             if (cap >= NELM_YAML_MAX_FILE) {
@@ -413,7 +420,7 @@ read_text(const char *path, nelm_err *e)
                           NELM_YAML_MAX_FILE);
                 return NULL;
             }
-            char *nt = realloc(t, cap * 2);
+            char *nt = nelm_realloc(t, cap * 2);
             if (nt == NULL) {
                 free(t);
                 t = NULL;
@@ -446,8 +453,8 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
     int ret = nelm_ydoc_load(&doc, path, e);
     if (ret != 0)
         return ret;
-    s->file = strdup(path);
-    s->params = calloc(NELM_SCEN_MAX_PARAMS, sizeof *s->params);
+    s->file = nelm_strdup(path);
+    s->params = nelm_calloc(NELM_SCEN_MAX_PARAMS, sizeof *s->params);
     s->text = read_text(path, e);
     if (s->file == NULL || s->params == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
@@ -479,10 +486,10 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
         s->model_col = model->col;
         if (strncmp(m, NELM_BUILTIN_PREFIX, strlen(NELM_BUILTIN_PREFIX)) == 0 || m[0] == '/' ||
             strrchr(path, '/') == NULL) {
-            s->model = strdup(m);
+            s->model = nelm_strdup(m);
         } else { /* relative to the spec's directory */
             size_t dl = (size_t)(strrchr(path, '/') - path) + 1;
-            s->model = malloc(dl + strlen(m) + 1);
+            s->model = nelm_malloc(dl + strlen(m) + 1);
             if (s->model) {
                 memcpy(s->model, path, dl);
                 strcpy(s->model + dl, m);
@@ -503,9 +510,9 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
             ret = fail_at(e, set, "set", "at most %d overrides", NELM_SCEN_MAX_SETS);
             goto out;
         }
-        s->sets = calloc(set->n ? set->n : 1, sizeof *s->sets);
-        s->set_line = calloc(set->n ? set->n : 1, sizeof *s->set_line);
-        s->set_col = calloc(set->n ? set->n : 1, sizeof *s->set_col);
+        s->sets = nelm_calloc(set->n ? set->n : 1, sizeof *s->sets);
+        s->set_line = nelm_calloc(set->n ? set->n : 1, sizeof *s->set_line);
+        s->set_col = nelm_calloc(set->n ? set->n : 1, sizeof *s->set_col);
         if (s->sets == NULL || s->set_line == NULL || s->set_col == NULL) {
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
             goto out;
@@ -516,7 +523,7 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
                 (ret = scalar_text(set->vals[i], set->keys[i]->str, &v, e)) != 0)
                 goto out;
             size_t len = set->keys[i]->len + strlen(v) + 2;
-            s->sets[i] = malloc(len);
+            s->sets[i] = nelm_malloc(len);
             if (s->sets[i] == NULL) {
                 free(v);
                 ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (spec)");
@@ -649,6 +656,21 @@ after_path(const char *msg, const char *path)
     return r ? r + 2 : NULL;
 }
 
+/* The message (after its location) is about a parent of path, e.g. a
+ * modality instance that path names but the model lacks: the length of
+ * that parent's key path, else 0. */
+static size_t
+parent_of(const char *msg, const char *path)
+{
+    const char *r = strstr(msg, ": ");
+    if (r == NULL)
+        return 0;
+    size_t n = (size_t)(r - msg);
+    if (n == 0 || strncmp(path, msg, n) != 0 || (path[n] != '.' && path[n] != '['))
+        return 0;
+    return n;
+}
+
 int
 nelm_scen_locate(const nelm_scen_spec *s, const nelm_err *inner, const char *what, nelm_err *e)
 {
@@ -679,6 +701,22 @@ nelm_scen_locate(const nelm_scen_spec *s, const nelm_err *inner, const char *wha
     if (rest)
         return NELM_FAIL(e, inner->code, "%s:%d:%d: %s%s%s: %s", s->file, line, col, path,
                          what ? ": " : "", what ? what : "", rest);
+    /* about a parent of a varied or fixed path: located there, named as the
+     * message names it */
+    size_t n = 0;
+    for (size_t j = 0; j < s->nparams && n == 0; j++)
+        if ((n = parent_of(m, s->params[j].path)) > 0) {
+            line = s->params[j].line;
+            col = s->params[j].col;
+        }
+    for (size_t k = 0; k < s->nsets && n == 0; k++)
+        if ((n = parent_of(m, s->sets[k])) > 0) {
+            line = s->set_line[k];
+            col = s->set_col[k];
+        }
+    if (n > 0)
+        return NELM_FAIL(e, inner->code, "%s:%d:%d: %.*s%s%s: %s", s->file, line, col, (int)n, m,
+                         what ? ": " : "", what ? what : "", m + n + 2);
     if (s->model_line > 0 && strncmp(inner->msg, "--set:", 6) != 0)
         return NELM_FAIL(e, inner->code, "%s:%d:%d: model%s%s: %s", s->file, s->model_line,
                          s->model_col, what ? ": " : "", what ? what : "", inner->msg);

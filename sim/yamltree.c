@@ -1,6 +1,8 @@
 /* yamltree.c — YAML documents as located trees (see yamltree.h). */
 #include "yamltree.h"
 
+#include "alloc.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,7 +30,7 @@ arena_alloc(nelm_ydoc *doc, size_t size)
     nelm_arena_block *b = doc->arena;
     if (b == NULL || b->size - b->used < size) {
         size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
-        nelm_arena_block *nb = malloc(sizeof *nb + cap);
+        nelm_arena_block *nb = nelm_malloc(sizeof *nb + cap);
         if (nb == NULL)
             return NULL;
         nb->used = 0;
@@ -215,7 +217,7 @@ add_anchor(pctx *c, const unsigned char *name, nelm_ynode *node)
         return 0;
     if (c->nanchors == c->capanchors) {
         size_t cap = c->capanchors ? 2 * c->capanchors : 8;
-        anchor *na = realloc(c->anchors, cap * sizeof *na);
+        anchor *na = nelm_realloc(c->anchors, cap * sizeof *na);
         if (na == NULL)
             return nomem(c);
         c->anchors = na;
@@ -446,7 +448,7 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
             const nelm_builtin_file *b = &nelm_builtin_files[i];
             if (strcmp(path + plen, b->name) != 0)
                 continue;
-            char *copy = malloc(*b->len + 1);
+            char *copy = nelm_malloc(*b->len + 1);
             if (copy == NULL) {
                 NELM_FAIL(e, NELM_ERR_NOMEM, "%sout of memory reading '%s'", where, path);
                 return NULL;
@@ -466,7 +468,7 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
         return NULL;
     }
     size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
+    char *buf = nelm_malloc(cap);
     while (buf != NULL) {
         if (n == cap) {
             if (cap >= NELM_YAML_MAX_FILE) {
@@ -476,9 +478,12 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
                 fclose(f);
                 return NULL;
             }
-            char *nb = realloc(buf, 2 * cap);
-            if (nb == NULL)
+            char *nb = nelm_realloc(buf, 2 * cap);
+            if (nb == NULL) { /* an error, never a silently truncated file */
+                free(buf);
+                buf = NULL;
                 break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -486,8 +491,9 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                NELM_FAIL(e, NELM_ERR_IO, "%scannot read '%s' (%s)", where, path,
-                          strerror(errno));
+                /* a directory named as a file is invalid input (exit 2) */
+                int code = errno == EISDIR ? NELM_ERR_PARAM : NELM_ERR_IO;
+                NELM_FAIL(e, code, "%scannot read '%s' (%s)", where, path, strerror(errno));
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -711,6 +717,33 @@ nelm_ymap_set(nelm_ydoc *doc, nelm_ynode *map, const char *key, nelm_ynode *val,
     return 0;
 }
 
+/* An error of parsing a one-line fragment is located in the fragment's own
+ * text: move it to column col0 + c of line 1 (an error at the end of the
+ * text, which libyaml places on the next line, just past it). */
+static void
+shift_location(nelm_err *e, const char *name, const char *text, int col0)
+{
+    size_t nl = strlen(name);
+    if (strchr(text, '\n') != NULL || strncmp(e->msg, name, nl) != 0 || e->msg[nl] != ':')
+        return;
+    char *end = NULL;
+    long line = strtol(e->msg + nl + 1, &end, 10);
+    if (*end != ':')
+        return;
+    long col = strtol(end + 1, &end, 10);
+    if (*end != ':' || line < 1 || col < 1)
+        return;
+    if (line > 1)
+        col = (long)strlen(text) + 1;
+    char at[48];
+    int w = snprintf(at, sizeof at, ":1:%ld", col + col0);
+    size_t rest = strlen(end) + 1;
+    if (w < 0 || nl + (size_t)w + rest > sizeof e->msg)
+        return;
+    memmove(e->msg + nl + (size_t)w, end, rest);
+    memcpy(e->msg + nl, at, (size_t)w);
+}
+
 int
 nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int col0,
                          nelm_ynode **out, nelm_err *e)
@@ -718,8 +751,10 @@ nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int
     *out = NULL;
     nelm_ydoc tmp;
     int ret = nelm_ydoc_load_string(&tmp, text, strlen(text), name, e);
-    if (ret != 0)
+    if (ret != 0) {
+        shift_location(e, name, text, col0);
         return ret;
+    }
     pctx c;
     memset(&c, 0, sizeof c);
     c.doc = doc;
