@@ -12,7 +12,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkgconf git
-    clang libclang-rt-dev
+    clang libclang-rt-dev libomp-dev
     libhdf5-dev hdf5-tools zlib1g-dev
     libyaml-dev
     libcmocka-dev

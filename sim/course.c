@@ -153,3 +153,26 @@ nelm_elig_common(const nelm_modality *m, uint16_t index, const nelm_pstate *s, c
         *why = w;
     return w == NULL;
 }
+
+int
+nelm_check_eligibility(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path)
+{
+    const nelm_eligibility *el = base;
+    char at[NELM_PATH_MAX + 16];
+    if (el->sites == 0) {
+        const nelm_ynode *n = nelm_ymap_get(node, "sites");
+        snprintf(at, sizeof at, "%s.sites", path);
+        return nelm_pfail(c, n ? n : node, at, "no primary site is eligible: nobody can receive it");
+    }
+    /* the cohort is read before the modalities (the root's key order) */
+    const nelm_cohort_params *cp = &c->p->cohort;
+    if (cp->age_max > 0 && el->max_age < cp->age_min) {
+        const nelm_ynode *n = nelm_ymap_get(node, "max_age");
+        snprintf(at, sizeof at, "%s.max_age", path);
+        return nelm_pfail(c, n ? n : node, at,
+                          "%.17g is below the youngest starting age (cohort.age.min %.17g): "
+                          "nobody can receive it",
+                          el->max_age, cp->age_min);
+    }
+    return 0;
+}

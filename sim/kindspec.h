@@ -24,6 +24,10 @@ extern const nelm_psection nelm_covariates_section;
 /** Treatment death {p, window_months} (offsets into nelm_modality). */
 extern const nelm_psection nelm_treatment_death_section;
 
+/** Eligibility nobody can meet is an error: no primary site allowed, or a
+ *  maximum age below the cohort's youngest starting age (ages only grow). */
+int nelm_check_eligibility(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path);
+
 /** An optional distribution: `none` or {dist: ...}; sets has_toxicity. */
 int nelm_parse_toxicity(nelm_pctx *c, const nelm_ynode *n, void *base, const char *path);
 void nelm_dump_toxicity(FILE *out, const void *base, int indent);
@@ -189,6 +193,6 @@ void nelm_dump_toxicity(FILE *out, const void *base, int indent);
         ELIG_RETREAT_AFTER(retreat),                                                               \
     };                                                                                             \
     static const nelm_psection elig_sec = {"eligibility", "", elig_keys, KEYS_N(elig_keys), 0, 0,  \
-                                           NULL}
+                                           nelm_check_eligibility}
 
 #endif

@@ -1,4 +1,5 @@
 /* yamltree.c — YAML documents as located trees (see yamltree.h). */
+#define _POSIX_C_SOURCE 200809L /* stat */
 #include "yamltree.h"
 
 #include "alloc.h"
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #define MAX_MAP_PAIRS 10000u
@@ -458,6 +460,14 @@ read_file(const char *path, size_t *len, nelm_err *e, const char *where)
             return copy;
         }
         NELM_FAIL(e, NELM_ERR_PARAM, "%scannot open '%s' (no such built-in file)", where, path);
+        return NULL;
+    }
+    /* an include names a file: never a FIFO, a terminal or a device that
+     * could block an unattended run (even opening a FIFO waits for a writer;
+     * the file named on the command line may be /dev/stdin) */
+    struct stat st;
+    if (where[0] != '\0' && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        NELM_FAIL(e, NELM_ERR_PARAM, "%s'%s' is not a regular file", where, path);
         return NULL;
     }
     FILE *f = fopen(path, "rb");

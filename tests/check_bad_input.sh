@@ -15,7 +15,8 @@
 #     `ulimit -v` (not in AddressSanitizer builds, whose shadow memory needs
 #     terabytes of address space) and below a peak resident size;
 #  c. inputs too large to commit, generated here: a 10 MB scalar (parameter
-#     file, sweep and PSA), a 17 MB file, /dev/zero as an include, an include
+#     file, sweep and PSA), a 17 MB file, /dev/zero, /dev/stdin and a FIFO as an
+#     include (refused: not a regular file, so nothing can block), an include
 #     chain 18 files deep, a mapping of 20000 keys, a flow list of 1.2
 #     million items, 100000 nested brackets: the same bounds, one error line
 #     with file:line:col where the input has one.
@@ -191,8 +192,15 @@ bounded "$g" exact "psa-scalar.yaml:2:3: scalar longer than 65536 bytes" \
 } >"$g/large.yaml"
 bounded "$g" grep "'large.yaml' is larger than 16777216 bytes" run large.yaml $run
 printf 'include: /dev/zero\n' >"$g/zero.yaml"
-bounded "$g" exact "zero.yaml:1:10: include: '/dev/zero' is larger than 16777216 bytes" \
+bounded "$g" exact "zero.yaml:1:10: include: '/dev/zero' is not a regular file" \
     run zero.yaml $run
+# an include that would block an unattended run: standard input, a FIFO
+printf 'include: /dev/stdin\n' >"$g/stdin.yaml"
+bounded "$g" exact "stdin.yaml:1:10: include: '/dev/stdin' is not a regular file" \
+    run stdin.yaml $run
+rm -f "$g/fifo" && mkfifo "$g/fifo" &&
+    printf 'include: fifo\n' >"$g/fifo.yaml" &&
+    bounded "$g" exact "fifo.yaml:1:10: include: 'fifo' is not a regular file" run fifo.yaml $run
 i=1
 while [ $i -le 18 ]; do
     printf 'include: chain%d.yaml\n' $((i + 1)) >"$g/chain$i.yaml"
