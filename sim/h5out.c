@@ -497,7 +497,8 @@ nelm_h5_open(nelm_h5 **out, const char *final_path, const nelm_h5_opts *opts, ne
         goto out;
     }
 out:
-    close_checked(h, e, &ret, &fapl, "property list", h->tmp_path);
+    if (fapl >= 0 && h5i_close_id(&fapl) < 0 && ret == 0)
+        ret = h5i_io_fail(h, e, "cannot close property list", "%s", h->tmp_path);
     if (ret != 0)
         h5i_destroy(h);
     else
@@ -1137,23 +1138,22 @@ tables_finish(nelm_h5 *h, int threads, nelm_err *e)
 void
 h5i_sync_parent(const char *path)
 {
+    char dir[4096]; /* no allocation: this runs after the rename, when nothing may fail */
     const char *slash = strrchr(path, '/');
-    char *dir = NULL;
-    if (slash == NULL) {
-        dir = h5i_dup_str(".");
-    } else if ((dir = nelm_malloc((size_t)(slash - path) + 2)) != NULL) {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
+    size_t n = slash == NULL ? 0 : slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return;
+    if (n == 0)
+        snprintf(dir, sizeof dir, ".");
+    else {
         memcpy(dir, path, n);
         dir[n] = '\0';
     }
-    if (dir == NULL)
-        return;
     int fd = open(dir, O_RDONLY);
     if (fd >= 0) {
         (void)fsync(fd);
         (void)close(fd);
     }
-    free(dir);
 }
 
 int
