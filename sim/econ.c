@@ -1,6 +1,8 @@
 /* econ.c — health-economic arithmetic (see econ.h). */
 #include "econ.h"
 
+#include "alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,8 +152,8 @@ nelm_econ_psa(const double *cost, const double *effect, size_t ndraws, size_t n,
         if (!isfinite(wtp[j]))
             return NELM_FAIL(e, NELM_ERR_PARAM, "PSA economics: willingness to pay %zu is %g", j,
                              wtp[j]);
-    double *mean = malloc(n * sizeof *mean);
-    size_t *wins = malloc(n * sizeof *wins);
+    double *mean = nelm_malloc(n * sizeof *mean);
+    size_t *wins = nelm_malloc(n * sizeof *wins);
     if (mean == NULL || wins == NULL) {
         free(mean);
         free(wins);

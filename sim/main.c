@@ -168,7 +168,9 @@ run_usage(FILE *out)
         "                        a complete shard file of the same run is left as it is\n"
         "  --force               replace an existing output file\n"
         "  --quiet               no progress bar\n"
-        "  --csv FILE            also write the summary table as CSV\n",
+        "  --csv FILE            also write the summary table as CSV\n"
+        "  --wtp A[,B...]        willingness to pay per QALY for the net monetary benefit\n"
+        "                        (= --set economics.wtp=[A,B...]; default 20000, 30000)\n",
         out);
 }
 
@@ -235,6 +237,16 @@ cmd_run(int argc, char **argv, int full_argc, char **full_argv)
                 return EXIT_USAGE;
             }
             sets[nsets++] = v;
+        } else if (nelm_cli_is_opt(a, "--wtp")) {
+            /* --wtp A[,B...]: --set economics.wtp=[A,B...] (checked as the parameter) */
+            v = nelm_cli_opt_value(a, "--wtp", argc, argv, &i);
+            static char wtp[256];
+            if (v == NULL || v[0] == '\0' || strlen(v) > sizeof wtp - 32 || nsets == MAX_SETS) {
+                fprintf(stderr, "nelmsim run: --wtp needs AMOUNT[,AMOUNT...] per QALY\n");
+                return EXIT_USAGE;
+            }
+            snprintf(wtp, sizeof wtp, "economics.wtp=[%s]", v);
+            sets[nsets++] = wtp;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "nelmsim run: unknown option '%s' (see nelmsim run --help)\n", a);
             return EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ_psa.h"
 #include "h5out.h"
 #include "merge.h"
 #include "run.h"
@@ -166,6 +167,10 @@ static const char *const tables[] = {"scenarios",
                                      "summary/instance_share",
                                      "summary/pfs_by_line",
                                      "summary/km",
+                                     "summary/economics",
+                                     "summary/incremental",
+                                     "summary/nmb",
+                                     "psa/draws",
                                      "patients",
                                      "outcomes",
                                      "lines",
@@ -359,6 +364,8 @@ merge_runs(shard *sh, size_t n, const char *output, bool force, int deflate_leve
     for (size_t s = 0; s < S && ret == 0; s++)
         ret = nelm_summary_paired(&r->acc[s], &r->acc[rf[0].reference], &r->sum[s], e);
     if (ret == 0)
+        ret = nelm_summary_econ(r->acc, r->sum, S, rf[0].p, e);
+    if (ret == 0)
         ret = open_merged(sh, n, output, force, deflate_level, command_line, true, &h, e);
     if (ret == 0)
         ret = concat_tables(sh, n, (hid_t)nelm_h5_file_id(h), ptabs, sizeof ptabs / sizeof ptabs[0],
@@ -486,6 +493,19 @@ nelm_merge(const char *const *paths, size_t n, const char *output, bool force, i
         (ret = concat_tables(sh, n, (hid_t)nelm_h5_file_id(h), tables,
                              sizeof tables / sizeof tables[0], true, output, e)))
         goto out;
+    if (strcmp(sh[0].format, "nelmsim psa") == 0) { /* the PSA economics of all the draws */
+        int64_t *fs = malloc(n * sizeof *fs);
+        if (fs == NULL) {
+            ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (merge)");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            fs[i] = (int64_t)sh[i].f;
+        ret = nelm_econ_psa_merge(h, fs, n, output, e);
+        free(fs);
+        if (ret != 0)
+            goto out;
+    }
     {
         nelm_h5 *hh = h;
         h = NULL;

@@ -18,6 +18,7 @@
 
 #include "cohort.h"
 #include "dist.h"
+#include "econ_params.h"
 #include "error.h"
 #include "model.h"
 #include "yamltree.h"
@@ -48,6 +49,7 @@ typedef struct nelm_params {
     nelm_modality modalities[NELM_MAX_INSTANCES];
     size_t nstrategies;
     nelm_strategy strategies[NELM_MAX_STRATEGIES];
+    nelm_econ_params econ; /**< economics: (econ_params.h) */
     size_t nsources;
     nelm_source sources[NELM_MAX_SOURCES];
 } nelm_params;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "econ_params.h"
 #include "lifetable.h"
 #include "params.h"
 #include "params_model.h"
@@ -460,6 +461,10 @@ static const nelm_pkey root_keys[] = {
     {.name = "horizon", .type = NELM_P_SECTION, .offset = OFF(horizon),
      .sub = &nelm_horizon_section, .flags = NELM_PK_OPTIONAL, .def = "{}",
      .doc = "censoring at an age or a time (DESIGN 2.4)"},
+    {.name = "economics", .type = NELM_P_SECTION, .offset = OFF(econ), .sub = &nelm_econ_section,
+     .flags = NELM_PK_OPTIONAL, .def = "{enabled: false}",
+     .doc = "costs, utilities and discounting: life years, QALYs and costs per strategy, the "
+            "incremental analysis (absent: none)"},
 };
 
 static int

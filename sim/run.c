@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "build_info.h"
+#include "econ_patient.h"
 #include "fingerprint.h"
 #include "h5out.h"
 #include "kindspec.h"
@@ -77,7 +78,7 @@ block_free(block *b)
 }
 
 static int
-block_alloc(block *b, uint64_t cap, size_t S, bool full)
+block_alloc(block *b, uint64_t cap, size_t S, bool full, bool econ)
 {
     memset(b, 0, sizeof *b);
     b->pt = malloc(cap * sizeof *b->pt);
@@ -88,7 +89,8 @@ block_alloc(block *b, uint64_t cap, size_t S, bool full)
         return NELM_ERR_NOMEM;
     nelm_err e = {0};
     for (size_t s = 0; s < S; s++)
-        if (nelm_summary_acc_init(&b->acc[s], (size_t)cap, &e) != 0)
+        if (nelm_summary_acc_init(&b->acc[s], (size_t)cap, &e) != 0 ||
+            (econ && nelm_summary_acc_reserve_econ(&b->acc[s], (size_t)cap, &e) != 0))
             return NELM_ERR_NOMEM;
     return 0;
 }
@@ -112,7 +114,9 @@ list_reserve(void **list, size_t *cap, size_t need, size_t size, const char *wha
 
 /* Simulate block b (patients first .. first + n - 1) under every strategy.
  * Each trajectory is simulated into one outcome record that stays in cache,
- * accumulated, and kept compactly (out_row plus its lines). */
+ * accumulated, and kept compactly (out_row plus its lines). With economics,
+ * every trajectory records its events (traj), from which its life years,
+ * QALYs and costs are computed (econ_patient.h). */
 static void
 simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_trajectory *traj,
                const volatile sig_atomic_t *halt)
@@ -120,6 +124,8 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
     const nelm_params *p = m->p;
     size_t S = o->nstrategies;
     bool full = o->traj == NELM_TRAJ_FULL;
+    bool econ = p->econ.enabled;
+    nelm_econ_pre epre; /* the patient's part of the economics, for every strategy */
     nelm_outcome out;
     b->nev = 0;
     b->nlines = 0;
@@ -141,10 +147,16 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
         nelm_patient_pre pre;
         nelm_patient_prepare(m, o->seed, pt, &pre, &b->stats);
         b->bg[i] = pre.background_death;
+        if (econ)
+            nelm_econ_prepare(p, pt, &epre);
         for (size_t s = 0; s < S; s++) {
-            nelm_simulate_pre(m, o->strategies[s], o->seed, pt, &pre, &out, full ? traj : NULL,
-                              &b->stats);
+            nelm_simulate_pre(m, o->strategies[s], o->seed, pt, &pre, &out,
+                              full || econ ? traj : NULL, &b->stats);
+            double ecv[NELM_ECON_NACC]; /* kept in the block's accumulator only */
+            if (econ)
+                nelm_econ_patient(p, o->strategies[s], pt, &epre, &out, traj, ecv);
             if (nelm_summary_acc_add(&b->acc[s], &out, &b->err) != 0 ||
+                (econ && nelm_summary_acc_add_econ(&b->acc[s], ecv, &b->err) != 0) ||
                 list_reserve((void **)&b->lines, &b->caplines, b->nlines + out.nlines,
                              sizeof *b->lines, "lines", &b->err) != 0) {
                 b->code = b->err.code;
@@ -346,6 +358,21 @@ tables_create(out_tables *t, const nelm_model *m, const nelm_run_opts *o, nelm_e
             "event_first", NELM_H5_U64, NULL, "row of the first event in /events", NULL, 0};
         ocols[nc++] = (nelm_h5_col){"event_count", NELM_H5_U32, NULL, "events in /events", NULL, 0};
     }
+    if (p->econ.enabled) { /* economics (econ_patient.h order) */
+        static const char *const ename[NELM_ECON_NACC] = {"ly", "qaly", "cost", "qaly_undiscounted",
+                                                          "cost_undiscounted"};
+        static const char *const eunit[NELM_ECON_NACC] = {"years", "QALYs", "currency", "QALYs",
+                                                          "currency"};
+        static const char *const edoc[NELM_ECON_NACC] = {
+            "life years to death or the horizon, discounted",
+            "quality-adjusted life years, discounted",
+            "cost, discounted (currency: attribute currency of /summary/economics)",
+            "quality-adjusted life years, undiscounted",
+            "cost, undiscounted",
+        };
+        for (size_t q = 0; q < NELM_ECON_NACC; q++)
+            ocols[nc++] = (nelm_h5_col){ename[q], NELM_H5_F64, eunit[q], edoc[q], NULL, 0};
+    }
     ret = mk_table(t, "outcomes", ocols, nc, (size_t)o->block * S,
                    "one row per patient and strategy, patient-major", &t->outcomes, e);
     if (ret != 0)
@@ -425,7 +452,8 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
     if ((ret = put_rows(t, t->patients, 15, n, e)) != 0)
         return ret;
     /* outcomes */
-    if ((ret = scratch_reserve(t, 19, n * S, e)) != 0)
+    bool econ = b->acc[0].necon > 0; /* each block's accumulators hold its patients, in order */
+    if ((ret = scratch_reserve(t, 19 + (econ ? NELM_ECON_NACC : 0), n * S, e)) != 0)
         return ret;
     /* rows of /lines and /events (the collective writer's: of this rank's
      * part, made rows of the file when written; see nelm_h5_col.rows_of) */
@@ -455,8 +483,11 @@ tables_append_block(out_tables *t, const nelm_run_opts *o, const block *b, nelm_
                 COL_U32(c++)[j] = b->evcount[i * S + s];
                 ev_row_at += b->evcount[i * S + s];
             }
+            for (size_t q = 0; econ && q < NELM_ECON_NACC; q++)
+                COL_F64(c++)[j] = b->acc[s].econ[q][i];
         }
-    size_t c_out = 10 + NELM_NKINDS + (o->traj == NELM_TRAJ_FULL ? 2 : 0);
+    size_t c_out = (size_t)(10 + NELM_NKINDS + (o->traj == NELM_TRAJ_FULL ? 2 : 0)) +
+                   (econ ? (size_t)NELM_ECON_NACC : 0);
     if ((ret = put_rows(t, t->outcomes, c_out, n * S, e)) != 0)
         return ret;
     /* lines */
@@ -766,9 +797,10 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     if (W > (nblocks + R - 1) / R)
         W = (size_t)((nblocks + R - 1) / R);
     bool full = o->traj == NELM_TRAJ_FULL;
+    bool econ = m->p->econ.enabled; /* the events are needed for the economics */
     bool tables = (o->output != NULL || o->into != NULL) && o->traj != NELM_TRAJ_NONE;
     block *blk = calloc(NSETS * W, sizeof *blk); /* the pipeline's sets of W */
-    nelm_trajectory *traj = full ? malloc((size_t)threads * sizeof *traj) : NULL;
+    nelm_trajectory *traj = full || econ ? malloc((size_t)threads * sizeof *traj) : NULL;
     out_tables local;
     memset(&local, 0, sizeof local);
     out_tables *T = o->into ? o->into : &local; /* a sweep's shared tables, or this run's */
@@ -778,14 +810,16 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
     double t0 = now();
     nelm_summary_acc wacc[NELM_MAX_STRATEGIES]; /* a wave's outcomes on this rank (dist) */
     memset(wacc, 0, sizeof wacc);
-    if (blk == NULL || (full && traj == NULL))
+    if (blk == NULL || ((full || econ) && traj == NULL))
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks)");
     for (size_t w = 0; ret == 0 && w < NSETS * W; w++)
-        if (block_alloc(&blk[w], o->block, S, full) != 0)
+        if (block_alloc(&blk[w], o->block, S, full, econ) != 0)
             ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (blocks of %llu patients)",
                             (unsigned long long)o->block);
     for (size_t s = 0; ret == 0 && s < S; s++) {
         ret = nelm_summary_acc_init(&r->acc[s], (size_t)o->npatients, e);
+        if (ret == 0 && econ)
+            ret = nelm_summary_acc_reserve_econ(&r->acc[s], (size_t)o->npatients, e);
         if (ret == 0 && dist)
             ret = nelm_summary_acc_init(&wacc[s], (size_t)(W * o->block), e);
     }
@@ -846,7 +880,8 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
 #pragma omp task depend(out : bw->token) firstprivate(bw)
                     {
                         double tb = now();
-                        simulate_block(m, o, bw, full ? &traj[omp_get_thread_num()] : NULL, &halt);
+                        simulate_block(m, o, bw, full || econ ? &traj[omp_get_thread_num()] : NULL,
+                                       &halt);
                         bw->busy = now() - tb;
                         if (omp_get_thread_num() == 0) /* the master, waiting */
                             master_in_tasks += bw->busy;
@@ -987,6 +1022,8 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 *e = errs[s];
                 ret = codes[s];
             }
+        if (ret == 0) /* the incremental analysis across the strategies */
+            ret = nelm_summary_econ(r->acc, r->sum, S, m->p, e);
         if (dist)
             ret = nelm_par_agree(ret, e);
         if (ret != 0)

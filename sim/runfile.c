@@ -150,6 +150,7 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
     uint8_t *recv[NELM_NKINDS] = {NULL};
     uint32_t *inst = NULL;
     uint64_t *line_first = NULL;
+    double *econ[NELM_ECON_NACC] = {NULL};
     if (f < 0)
         return NELM_FAIL(e, NELM_ERR_IO, "%s: cannot open as an HDF5 file", path);
     uint8_t complete = 0;
@@ -211,6 +212,16 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
         recv[q] = read_col(f, cp, H5T_NATIVE_UINT8, 1, &k);
         CHECK(recv[q] && k == n, "%s: cannot read /%s", path, cp);
     }
+    if (rf->p->econ.enabled) { /* the per-patient economics (econ_patient.h order) */
+        static const char *const ecol[NELM_ECON_NACC] = {
+            "outcomes/ly", "outcomes/qaly", "outcomes/cost", "outcomes/qaly_undiscounted",
+            "outcomes/cost_undiscounted"};
+        for (size_t q = 0; q < NELM_ECON_NACC; q++) {
+            econ[q] = read_col(f, ecol[q], H5T_NATIVE_DOUBLE, 8, &k);
+            CHECK(econ[q] && k == n, "%s: cannot read /%s (the parameters have economics)", path,
+                  ecol[q]);
+        }
+    }
     pfs = read_col(f, "lines/pfs", H5T_NATIVE_DOUBLE, 8, &m);
     pfs_ev = read_col(f, "lines/pfs_event", H5T_NATIVE_UINT8, 1, &k);
     CHECK(pfs && pfs_ev && k == m, "%s: cannot read /lines/pfs", path);
@@ -238,6 +249,15 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
         }
         if ((ret = nelm_summary_acc_add(&rf->acc[strat[i]], &o, e)) != 0)
             goto out;
+        if (econ[0]) {
+            double v[NELM_ECON_NACC];
+            for (size_t q = 0; q < NELM_ECON_NACC; q++) {
+                v[q] = econ[q][i];
+                CHECK(isfinite(v[q]), "%s: /outcomes row %zu: economics not finite", path, i);
+            }
+            if ((ret = nelm_summary_acc_add_econ(&rf->acc[strat[i]], v, e)) != 0)
+                goto out;
+        }
     }
     for (size_t s = 0; s < nnames; s++)
         if ((ret = nelm_summary_compute(&rf->acc[s], rf->tau, &rf->sum[s], e)) != 0)
@@ -245,6 +265,7 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
     for (size_t s = 0; s < nnames; s++)
         if ((ret = nelm_summary_paired(&rf->acc[s], &rf->acc[rf->reference], &rf->sum[s], e)) != 0)
             goto out;
+    ret = nelm_summary_econ(rf->acc, rf->sum, nnames, rf->p, e);
 out:
     if (names) {
         for (size_t s = 0; s < nnames; s++)
@@ -264,6 +285,8 @@ out:
     free(pfs_ev);
     for (int q = 0; q < NELM_NKINDS; q++)
         free(recv[q]);
+    for (size_t q = 0; q < NELM_ECON_NACC; q++)
+        free(econ[q]);
     H5Fclose(f);
     return ret;
 }

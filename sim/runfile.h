@@ -3,7 +3,7 @@
  * exactly from the per-patient columns (/outcomes, /lines), with the same
  * code as the run. A file that is not a complete nelmsim run file is an
  * error naming it. Reads whole columns (memory: about 40 bytes per
- * patient-strategy). */
+ * patient-strategy, 80 with economics). */
 #ifndef NELM_RUNFILE_H
 #define NELM_RUNFILE_H
 

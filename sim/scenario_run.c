@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "econ_psa.h"
 #include "engine.h"
 #include "fingerprint.h"
 #include "h5out.h"
@@ -270,6 +271,21 @@ typedef struct psa_stat {
     uint64_t best;               /* draws where this strategy has the highest mean OS */
 } psa_stat;
 
+/* (mean over even patients - mean over odd ones) / 2 of x[0 .. n) */
+static double
+half_difference_of(const double *x, size_t n)
+{
+    double sum[2] = {0, 0};
+    size_t cnt[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        sum[i & 1] += x[i];
+        cnt[i & 1]++;
+    }
+    if (cnt[0] == 0 || cnt[1] == 0)
+        return 0;
+    return (sum[0] / (double)cnt[0] - sum[1] / (double)cnt[1]) / 2;
+}
+
 /* (mean over even patients - mean over odd ones) / 2 of OS, or of the
  * paired difference with ref */
 static double
@@ -321,7 +337,8 @@ print_psa(FILE *out, const ctx *c, const psa_stat *st, uint64_t n)
  * reference, and the half-differences of both (psa_stat). */
 static int
 run_scenario(const ctx *c, nelm_params *p, uint64_t i, nelm_run_tables *rt, nelm_h5_table *scen,
-             nelm_sum_tables *sumt, nelm_run_result *r, double *rec, nelm_err *e)
+             nelm_sum_tables *sumt, nelm_h5_table *draws, nelm_run_result *r, double *rec,
+             nelm_err *e)
 {
     const nelm_scen_opts *o = c->o;
     nelm_model m;
@@ -356,13 +373,29 @@ run_scenario(const ctx *c, nelm_params *p, uint64_t i, nelm_run_tables *rt, nelm
         rec[4 * k + 2] = half_difference(&r->acc[k], NULL);
         rec[4 * k + 3] = half_difference(&r->acc[k], &r->acc[c->reference]);
     }
+    if (!c->base->econ.enabled)
+        return 0;
+    /* economics: after the OS block, each strategy's costs, QALYs, and the
+     * h of each (columns of S) */
+    double *q = rec + 4 * c->S;
+    for (size_t k = 0; k < c->S; k++) {
+        const nelm_summary_acc *a = &r->acc[k];
+        q[k] = r->sum[k].econ_mean[NELM_ECON_COST];
+        q[c->S + k] = r->sum[k].econ_mean[NELM_ECON_QALY];
+        q[2 * c->S + k] = half_difference_of(a->econ[NELM_ECON_COST], a->necon);
+        q[3 * c->S + k] = half_difference_of(a->econ[NELM_ECON_QALY], a->necon);
+    }
+    if (draws)
+        return nelm_econ_psa_draws_append(draws, (uint32_t)i, c->S, q, q + c->S, q + 2 * c->S,
+                                          q + 3 * c->S, e);
     return 0;
 }
 
 /* Scenario i's results (rec, as run_scenario made them): its row of the
  * sweep table, or its part of the PSA statistics; in scenario order. */
-static void
-emit_scenario(const ctx *c, FILE *out, uint64_t i, const double *rec, psa_stat *st)
+static int
+emit_scenario(const ctx *c, FILE *out, uint64_t i, const double *rec, psa_stat *st,
+              nelm_econ_draws *ed, nelm_err *e)
 {
     const nelm_scen_spec *s = c->s;
     if (s->kind == NELM_SCEN_SWEEP) {
@@ -378,7 +411,7 @@ emit_scenario(const ctx *c, FILE *out, uint64_t i, const double *rec, psa_stat *
         for (size_t k = 0; k < c->S; k++)
             fprintf(out, " %12.2f", rec[4 * k]);
         fputc('\n', out);
-        return;
+        return 0;
     }
     size_t best = 0;
     for (size_t k = 0; k < c->S; k++) {
@@ -396,6 +429,10 @@ emit_scenario(const ctx *c, FILE *out, uint64_t i, const double *rec, psa_stat *
             best = k;
     }
     st[best].best++;
+    if (!c->base->econ.enabled)
+        return 0;
+    const double *q = rec + 4 * c->S;
+    return nelm_econ_draws_push(ed, q, q + c->S, q + 2 * c->S, q + 3 * c->S, e);
 }
 
 int
@@ -425,7 +462,10 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     nelm_h5 *h = NULL;
     nelm_sum_tables *sumt = NULL;
     nelm_run_tables *rt = NULL;
-    nelm_h5_table *scen = NULL;
+    nelm_h5_table *scen = NULL, *draws = NULL;
+    nelm_econ_draws ed;
+    nelm_econ_draws_init(&ed, 0);
+    const char *snames[NELM_MAX_STRATEGIES];
     int ret = 0;
     if (p == NULL || c.base == NULL || r == NULL || st == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (scenarios)");
@@ -436,6 +476,7 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
         goto out;
     if ((ret = resolve_strategies(&c, e)) != 0 || (ret = check_each_param(&c, p, e)) != 0)
         goto out;
+    nelm_econ_draws_init(&ed, c.S);
     /* every scenario of this shard, before anything is simulated */
     for (uint64_t i = c.lo; i < c.hi && ret == 0; i++) {
         if ((ret = nelm_scen_params(s, o->seed, i, p, e)) != 0 ||
@@ -497,6 +538,11 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
             (ret = create_scenario_table(&c, h, &scen, e)) != 0 ||
             (ret = nelm_sum_tables_create(h, c.base, c.strategies, c.S, true, &sumt, e)) != 0)
             goto out;
+        for (size_t k = 0; k < c.S; k++)
+            snames[k] = c.base->strategies[c.strategies[k]].name;
+        if (s->kind == NELM_SCEN_PSA && c.base->econ.enabled &&
+            (ret = nelm_econ_psa_draws_create(h, snames, c.S, &draws, e)) != 0)
+            goto out;
         if (o->traj != NELM_TRAJ_NONE) { /* per-patient tables, asked for */
             nelm_model bm;
             nelm_run_opts to;
@@ -535,7 +581,9 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
      * and summarised, and write the rows in rank order, which is scenario
      * order. */
     uint64_t R = (uint64_t)nelm_par_size(), me = (uint64_t)nelm_par_rank();
-    size_t nrec = 4 * c.S; /* per scenario: mean OS, its paired difference, h of each */
+    /* per scenario: mean OS, its paired difference, h of each; with economics
+     * then cost, QALYs and h of each */
+    size_t nrec = (c.base->econ.enabled ? 8 : 4) * c.S;
     double *rec = malloc(nrec * sizeof *rec);
     uint64_t ran = 0; /* scenarios this rank simulated */
     if (rec == NULL)
@@ -545,7 +593,7 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
     for (uint64_t i0 = c.lo; i0 < c.hi; i0 += R) {
         uint64_t i = i0 + me;
         if (i < c.hi)
-            ret = run_scenario(&c, p, i, rt, h ? scen : NULL, sumt, r, rec, e);
+            ret = run_scenario(&c, p, i, rt, h ? scen : NULL, sumt, h ? draws : NULL, r, rec, e);
         if (i < c.hi && ret == 0)
             ran++;
         if ((ret = nelm_par_agree(ret, e)) != 0)
@@ -557,8 +605,11 @@ nelm_scen_run(const nelm_scen_spec *s, const nelm_scen_opts *o, FILE *out, nelm_
             ret = nelm_par_allgather(rec, nrec * sizeof *rec, &all, lens, e);
         if (ret == 0 && h)
             ret = nelm_h5_sync(h, ret, e);
+        bool agreed = ret == 0; /* every rank is here with the same status */
         for (uint64_t q = 0; ret == 0 && q < R && i0 + q < c.hi; q++)
-            emit_scenario(&c, out, i0 + q, (const double *)all + q * nrec, st);
+            ret = emit_scenario(&c, out, i0 + q, (const double *)all + q * nrec, st, &ed, e);
+        if (agreed)
+            ret = nelm_par_agree(ret, e);
         free(all);
         free(lens);
         if (ret != 0)
@@ -586,6 +637,12 @@ out_rec:
         if (o->progress)
             fputs("\r\033[K", stderr);
         print_psa(out, &c, st, c.hi - c.lo);
+        if (c.base->econ.enabled) {
+            for (size_t k = 0; k < c.S; k++)
+                snames[k] = c.base->strategies[c.strategies[k]].name;
+            if ((ret = nelm_econ_psa_report(h, out, c.base, snames, &ed, e)) != 0)
+                goto out;
+        }
     }
     if (h) {
         nelm_run_tables_free(rt);
@@ -604,6 +661,7 @@ out:
         nelm_run_result_free(r);
     free(r);
     free(st);
+    nelm_econ_draws_free(&ed);
     free(yaml);
     free(p);
     free(c.base);

@@ -22,6 +22,8 @@
  *    interval and are skipped (R: NA), so in small samples the upper end is
  *    often "not reached".
  */
+#include "alloc.h"
+#include "econ_sum.h"
 #include "summary.h"
 
 #include <math.h>
@@ -57,7 +59,7 @@ typedef struct km_obs {
 static int
 km_sort(km_obs *obs, size_t n)
 {
-    km_obs *tmp = malloc(n * sizeof *tmp);
+    km_obs *tmp = nelm_malloc(n * sizeof *tmp);
     if (tmp == NULL)
         return -1;
     km_obs *src = obs, *dst = tmp;
@@ -136,7 +138,7 @@ nelm_km_fit(nelm_km *km, const double *time, const uint8_t *event, size_t n, nel
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "Kaplan-Meier: %zu observations are too many", n);
         goto out;
     }
-    obs = malloc(n * sizeof *obs);
+    obs = nelm_malloc(n * sizeof *obs);
     if (obs == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "Kaplan-Meier: out of memory for %zu observations", n);
         goto out;
@@ -153,9 +155,9 @@ nelm_km_fit(nelm_km *km, const double *time, const uint8_t *event, size_t n, nel
     size_t ndist = 1;
     for (size_t i = 1; i < n; i++)
         ndist += obs[i].t != obs[i - 1].t;
-    km->t = malloc(ndist * sizeof *km->t);
-    km->s = malloc(ndist * sizeof *km->s);
-    km->var_log = malloc(ndist * sizeof *km->var_log);
+    km->t = nelm_malloc(ndist * sizeof *km->t);
+    km->s = nelm_malloc(ndist * sizeof *km->s);
+    km->var_log = nelm_malloc(ndist * sizeof *km->var_log);
     if (km->t == NULL || km->s == NULL || km->var_log == NULL) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "Kaplan-Meier: out of memory for %zu times", ndist);
         goto out;
@@ -358,10 +360,10 @@ nelm_summary_acc_init(nelm_summary_acc *a, size_t cap, nelm_err *e)
     if (cap > SIZE_MAX / sizeof(double)) {
         return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: %zu patients are too many", cap);
     }
-    a->os = malloc(cap * sizeof *a->os);
-    a->os_event = malloc(cap * sizeof *a->os_event);
-    a->pfs1 = malloc(cap * sizeof *a->pfs1);
-    a->pfs1_event = malloc(cap * sizeof *a->pfs1_event);
+    a->os = nelm_malloc(cap * sizeof *a->os);
+    a->os_event = nelm_malloc(cap * sizeof *a->os_event);
+    a->pfs1 = nelm_malloc(cap * sizeof *a->pfs1);
+    a->pfs1_event = nelm_malloc(cap * sizeof *a->pfs1_event);
     if (a->os == NULL || a->os_event == NULL || a->pfs1 == NULL || a->pfs1_event == NULL) {
         nelm_summary_acc_free(a);
         return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: out of memory for %zu patients", cap);
@@ -383,6 +385,8 @@ nelm_summary_acc_free(nelm_summary_acc *a)
         free(a->pfs_line[k]);
         free(a->pfs_line_event[k]);
     }
+    for (size_t q = 0; q < NELM_ECON_NACC; q++)
+        free(a->econ[q]);
     memset(a, 0, sizeof *a);
 }
 
@@ -390,7 +394,7 @@ nelm_summary_acc_free(nelm_summary_acc *a)
 static bool
 grow(void **col, size_t ncap, size_t size)
 {
-    void *p = realloc(*col, ncap * size);
+    void *p = nelm_realloc(*col, ncap * size);
     if (p == NULL)
         return false;
     *col = p;
@@ -461,11 +465,73 @@ acc_reserve(nelm_summary_acc *a, size_t more, nelm_err *e)
     return 0;
 }
 
+/* Room for `need` patients' economics (the columns double from
+ * LINE_CAP0). On failure the columns stay valid, cap_econ unchanged. */
+static int
+econ_reserve(nelm_summary_acc *a, size_t need, nelm_err *e)
+{
+    if (need <= a->cap_econ)
+        return 0;
+    size_t ncap = a->cap_econ ? a->cap_econ : LINE_CAP0;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / sizeof(double))
+            return NELM_FAIL(e, NELM_ERR_NOMEM, "summary: economics of %zu patients", need);
+        ncap *= 2;
+    }
+    for (size_t q = 0; q < NELM_ECON_NACC; q++) {
+        void *c = a->econ[q];
+        bool ok = grow(&c, ncap, sizeof *a->econ[q]);
+        a->econ[q] = c;
+        if (!ok)
+            return NELM_FAIL(e, NELM_ERR_NOMEM,
+                             "summary: out of memory for the economics of "
+                             "%zu patients",
+                             ncap);
+    }
+    a->cap_econ = ncap;
+    return 0;
+}
+
+int
+nelm_summary_acc_reserve_econ(nelm_summary_acc *a, size_t n, nelm_err *e)
+{
+    if (n <= a->cap_econ)
+        return 0;
+    for (size_t q = 0; q < NELM_ECON_NACC; q++) {
+        void *c = a->econ[q];
+        bool ok = grow(&c, n, sizeof *a->econ[q]);
+        a->econ[q] = c;
+        if (!ok)
+            return NELM_FAIL(e, NELM_ERR_NOMEM,
+                             "summary: out of memory for the economics of %zu patients", n);
+    }
+    a->cap_econ = n;
+    return 0;
+}
+
+int
+nelm_summary_acc_add_econ(nelm_summary_acc *a, const double v[NELM_ECON_NACC], nelm_err *e)
+{
+    nelm_bug_assert(a->necon + 1 == a->n); /* the patient just added */
+    if (a->necon == a->cap_econ) {
+        int ret = econ_reserve(a, a->necon + 1, e);
+        if (ret != 0)
+            return ret;
+    }
+    for (size_t q = 0; q < NELM_ECON_NACC; q++) {
+        nelm_bug_assert(isfinite(v[q]));
+        a->econ[q][a->necon] = v[q];
+    }
+    a->necon++;
+    return 0;
+}
+
 void
 nelm_summary_acc_reset(nelm_summary_acc *a)
 {
     a->n = 0;
     a->npfs1 = 0;
+    a->necon = 0;
     for (size_t k = 0; k < NELM_MAX_LINES; k++)
         a->npfs_line[k] = 0;
     a->sum_os = a->sum_os2 = a->sum_lines = 0;
@@ -485,8 +551,16 @@ nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err
             ret = line_reserve(a, k, e);
             a->npfs_line[k] = keep;
         }
+    if (ret == 0 && b->necon > 0) {
+        /* economics for every patient or for none */
+        nelm_bug_assert(b->necon == b->n && a->necon == a->n);
+        ret = econ_reserve(a, a->necon + b->necon, e);
+    }
     if (ret != 0)
         return ret;
+    for (size_t q = 0; q < NELM_ECON_NACC && b->necon > 0; q++)
+        memcpy(a->econ[q] + a->necon, b->econ[q], b->necon * sizeof *a->econ[q]);
+    a->necon += b->necon;
     if (b->n) {
         memcpy(a->os + a->n, b->os, b->n * sizeof *a->os);
         memcpy(a->os_event + a->n, b->os_event, b->n * sizeof *a->os_event);
@@ -522,7 +596,7 @@ nelm_summary_acc_append(nelm_summary_acc *a, const nelm_summary_acc *b, nelm_err
 
 /* ---- packed accumulators: counts, then columns, native byte order ---- */
 
-enum { PACK_NCOUNTS = 2 + NELM_MAX_LINES + NELM_NKINDS + NELM_MAX_INSTANCES + NELM_NCAUSES };
+enum { PACK_NCOUNTS = 3 + NELM_MAX_LINES + NELM_NKINDS + NELM_MAX_INSTANCES + NELM_NCAUSES };
 
 size_t
 nelm_summary_acc_packed_size(const nelm_summary_acc *a)
@@ -530,7 +604,7 @@ nelm_summary_acc_packed_size(const nelm_summary_acc *a)
     size_t n = PACK_NCOUNTS * 8 + 8 + a->n * 9 + a->npfs1 * 9;
     for (size_t k = 0; k < NELM_MAX_LINES; k++)
         n += a->npfs_line[k] * 9;
-    return n;
+    return n + a->necon * 8 * NELM_ECON_NACC;
 }
 
 static unsigned char *
@@ -548,6 +622,7 @@ nelm_summary_acc_pack(const nelm_summary_acc *a, unsigned char *out)
     size_t q = 0;
     c[q++] = a->n;
     c[q++] = a->npfs1;
+    c[q++] = a->necon;
     for (size_t k = 0; k < NELM_MAX_LINES; k++)
         c[q++] = a->npfs_line[k];
     for (size_t k = 0; k < NELM_NKINDS; k++)
@@ -566,6 +641,8 @@ nelm_summary_acc_pack(const nelm_summary_acc *a, unsigned char *out)
         p = put(p, a->pfs_line[k], a->npfs_line[k] * 8);
         p = put(p, a->pfs_line_event[k], a->npfs_line[k]);
     }
+    for (size_t k = 0; k < NELM_ECON_NACC; k++)
+        p = put(p, a->econ[k], a->necon * 8);
     return (size_t)(p - out);
 }
 
@@ -583,9 +660,10 @@ nelm_summary_acc_append_packed(nelm_summary_acc *a, const unsigned char *in, siz
     size_t q = 0;
     b.n = (size_t)c[q++];
     b.npfs1 = (size_t)c[q++];
+    b.necon = (size_t)c[q++];
     size_t need = sizeof c + 8;
-    bool ok = b.n <= avail && b.npfs1 <= b.n;
-    need += ok ? b.n * 9 + b.npfs1 * 9 : 0;
+    bool ok = b.n <= avail && b.npfs1 <= b.n && (b.necon == 0 || b.necon == b.n);
+    need += ok ? b.n * 9 + b.npfs1 * 9 + b.necon * 8 * NELM_ECON_NACC : 0;
     for (size_t k = 0; k < NELM_MAX_LINES; k++) {
         b.npfs_line[k] = (size_t)c[q++];
         ok = ok && b.npfs_line[k] <= b.n;
@@ -616,6 +694,11 @@ nelm_summary_acc_append_packed(nelm_summary_acc *a, const unsigned char *in, siz
         b.pfs_line_event[k] = malloc(b.npfs_line[k] + 1);
         ok = b.pfs_line[k] && b.pfs_line_event[k];
     }
+    b.cap_econ = b.necon;
+    for (size_t k = 0; ok && k < NELM_ECON_NACC; k++) {
+        b.econ[k] = malloc(b.necon * 8 + 1);
+        ok = b.econ[k] != NULL;
+    }
     if (!ok) {
         ret = NELM_FAIL(e, NELM_ERR_NOMEM, "summary: out of memory for %zu patients", b.n);
         goto out;
@@ -634,6 +717,8 @@ nelm_summary_acc_append_packed(nelm_summary_acc *a, const unsigned char *in, siz
         TAKE(b.pfs_line[k], b.npfs_line[k] * 8);
         TAKE(b.pfs_line_event[k], b.npfs_line[k]);
     }
+    for (size_t k = 0; k < NELM_ECON_NACC; k++)
+        TAKE(b.econ[k], b.necon * 8);
 #undef TAKE
     ret = nelm_summary_acc_append(a, &b, e);
     *used = (size_t)(p - in);
@@ -721,6 +806,12 @@ summary_empty(nelm_summary *s)
     for (size_t k = 0; k < NELM_MAX_LINES; k++)
         s->pfs_median[k] = s->pfs_lo[k] = s->pfs_hi[k] = NAN;
     s->diff_mean_os = s->diff_mean_os_se = s->diff_rmst = s->diff_rmst_se = NAN;
+    for (size_t q = 0; q < NELM_ECON_NQ; q++)
+        s->econ_mean[q] = s->econ_se[q] = s->econ_diff[q] = s->econ_diff_se[q] = NAN;
+    s->econ_inc_cost = s->econ_inc_cost_se = s->econ_inc_qaly = s->econ_inc_qaly_se = NAN;
+    s->econ_icer = NAN;
+    for (size_t j = 0; j < NELM_ECON_MAX_WTP; j++)
+        s->econ_nmb[j] = s->econ_nmb_se[j] = NAN;
 }
 
 /* x_i = min(u_i, cap) - min(v_i, cap) (v NULL: 0) for i < n: the mean and
@@ -735,9 +826,14 @@ mean_se(const double *u, const double *v, size_t n, double cap, double *mean, do
         *mean = *se = NAN;
         return;
     }
+    /* without a cap, the values themselves (fmin(x, inf) is x: the same
+     * sums, without a call per value) */
+    bool capped = cap < INFINITY;
+#define MEAN_SE_X(i)                                                                               \
+    ((capped ? fmin(u[i], cap) : u[i]) - (v != NULL ? (capped ? fmin(v[i], cap) : v[i]) : 0.0))
     double sum = 0.0;
     for (size_t i = 0; i < n; i++)
-        sum += fmin(u[i], cap) - (v != NULL ? fmin(v[i], cap) : 0.0);
+        sum += MEAN_SE_X(i);
     double dn = (double)n, m = sum / dn;
     *mean = m;
     if (n < 2) {
@@ -746,10 +842,11 @@ mean_se(const double *u, const double *v, size_t n, double cap, double *mean, do
     }
     double ss = 0.0, c = 0.0;
     for (size_t i = 0; i < n; i++) {
-        double d = fmin(u[i], cap) - (v != NULL ? fmin(v[i], cap) : 0.0) - m;
+        double d = MEAN_SE_X(i) - m;
         ss += d * d;
         c += d;
     }
+#undef MEAN_SE_X
     double var = (ss - c * c / dn) / (dn - 1.0);
     *se = var > 0 ? sqrt(var / dn) : 0.0;
 }
@@ -834,6 +931,15 @@ nelm_summary_compute(const nelm_summary_acc *a, double tau, nelm_summary *s, nel
         s->instance_share[i] = (double)a->instance_count[i] / n;
     for (size_t c = 0; c < NELM_NCAUSES; c++)
         s->cause_share[c] = (double)a->cause_count[c] / n;
+    if (a->necon == a->n) { /* economics: means with their MCSE */
+        s->econ = true;
+        for (size_t q = 0; q < NELM_ECON_NACC; q++)
+            mean_se(a->econ[q], NULL, a->n, INFINITY, &s->econ_mean[q], &s->econ_se[q]);
+        double m, se;
+        mean_se(a->os, NULL, a->n, INFINITY, &m, &se);
+        s->econ_mean[NELM_ECON_LY_U] = m / 12.0;
+        s->econ_se[NELM_ECON_LY_U] = se / 12.0;
+    }
 
 out:
     nelm_km_free(&os);
@@ -860,6 +966,13 @@ nelm_summary_paired(const nelm_summary_acc *a, const nelm_summary_acc *ref, nelm
                          s->tau);
     mean_se(a->os, ref->os, a->n, INFINITY, &s->diff_mean_os, &s->diff_mean_os_se);
     mean_se(a->os, ref->os, a->n, s->tau, &s->diff_rmst, &s->diff_rmst_se);
+    if (a->n > 0 && a->necon == a->n && ref->necon == ref->n) {
+        for (size_t q = 0; q < NELM_ECON_NACC; q++)
+            mean_se(a->econ[q], ref->econ[q], a->n, INFINITY, &s->econ_diff[q],
+                    &s->econ_diff_se[q]);
+        s->econ_diff[NELM_ECON_LY_U] = s->diff_mean_os / 12.0;
+        s->econ_diff_se[NELM_ECON_LY_U] = s->diff_mean_os_se / 12.0;
+    }
     return 0;
 }
 
@@ -1197,6 +1310,8 @@ nelm_summary_print(FILE *out, const nelm_params *p, const size_t *strategies, co
             fputc('\n', out);
         print_block(out, p, strategy_at(p, strategies, i), &s[i], ref, i == reference);
     }
+    if (s[0].econ)
+        nelm_econ_print(out, p, strategies, s, n, reference);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1334,6 +1449,27 @@ nelm_summary_write_csv(FILE *out, const nelm_params *p, const size_t *strategies
     csv_text(&c, "diff_mean_os_se");
     csv_text(&c, "diff_rmst");
     csv_text(&c, "diff_rmst_se");
+    /* economics after the columns above (absent without economics) */
+    bool econ = n > 0 && s[0].econ;
+    const nelm_econ_params *x = &p->econ;
+    for (size_t q = 0; econ && q < NELM_ECON_NQ; q++) {
+        csv_text(&c, nelm_econ_qnames[q]);
+        csv_textf(&c, "%s_se", nelm_econ_qnames[q]);
+    }
+    for (size_t q = 0; econ && q < NELM_ECON_NQ; q++) {
+        csv_textf(&c, "diff_%s", nelm_econ_qnames[q]);
+        csv_textf(&c, "diff_%s_se", nelm_econ_qnames[q]);
+    }
+    if (econ) {
+        static const char *const inc[] = {"cost_rank",   "ce_status", "ce_vs",       "inc_cost",
+                                          "inc_cost_se", "inc_qaly",  "inc_qaly_se", "icer"};
+        for (size_t j = 0; j < sizeof inc / sizeof *inc; j++)
+            csv_text(&c, inc[j]);
+        for (size_t j = 0; j < x->nwtp; j++) {
+            csv_textf(&c, "nmb_%.17g", x->wtp[j]);
+            csv_textf(&c, "nmb_%.17g_se", x->wtp[j]);
+        }
+    }
     csv_end(&c);
 
     for (size_t i = 0; i < n; i++) {
@@ -1378,6 +1514,28 @@ nelm_summary_write_csv(FILE *out, const nelm_params *p, const size_t *strategies
         csv_num(&c, r->diff_mean_os_se);
         csv_num(&c, r->diff_rmst);
         csv_num(&c, r->diff_rmst_se);
+        for (size_t q = 0; econ && q < NELM_ECON_NQ; q++) {
+            csv_num(&c, r->econ_mean[q]);
+            csv_num(&c, r->econ_se[q]);
+        }
+        for (size_t q = 0; econ && q < NELM_ECON_NQ; q++) {
+            csv_num(&c, r->econ_diff[q]);
+            csv_num(&c, r->econ_diff_se[q]);
+        }
+        if (econ) {
+            csv_count(&c, r->econ_rank + 1);
+            csv_text(&c, nelm_econ_status_name(r->econ_status));
+            csv_text(&c, r->econ_vs < n ? strategy_at(p, strategies, r->econ_vs)->name : "");
+            csv_num(&c, r->econ_inc_cost);
+            csv_num(&c, r->econ_inc_cost_se);
+            csv_num(&c, r->econ_inc_qaly);
+            csv_num(&c, r->econ_inc_qaly_se);
+            csv_num(&c, r->econ_icer);
+            for (size_t j = 0; j < x->nwtp; j++) {
+                csv_num(&c, r->econ_nmb[j]);
+                csv_num(&c, r->econ_nmb_se[j]);
+            }
+        }
         csv_end(&c);
     }
     if (fflush(out) == EOF || ferror(out))

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "econ.h"
+#include "econ_patient.h"
 #include "engine.h"
 #include "error.h"
 #include "params.h"
@@ -65,11 +67,20 @@ typedef struct nelm_summary_acc {
     size_t kind_count[NELM_NKINDS];
     size_t instance_count[NELM_MAX_INSTANCES];
     size_t cause_count[NELM_NCAUSES];
+    /* economics (econ_patient.h), when the run computes it: each patient's
+     * values in econ[q][i], i < necon; necon == n, or 0 without economics */
+    size_t necon, cap_econ;
+    double *econ[NELM_ECON_NACC];
 } nelm_summary_acc;
 
 /** init zeroes first, so free is always safe. cap: expected patients (grows). */
 int nelm_summary_acc_init(nelm_summary_acc *a, size_t cap, nelm_err *e);
 int nelm_summary_acc_add(nelm_summary_acc *a, const nelm_outcome *o, nelm_err *e);
+/** The economics of the patient nelm_summary_acc_add added last (add both
+ *  for every patient, or economics for none). */
+int nelm_summary_acc_add_econ(nelm_summary_acc *a, const double v[NELM_ECON_NACC], nelm_err *e);
+/** Room for n patients' economics (the columns grow by doubling otherwise). */
+int nelm_summary_acc_reserve_econ(nelm_summary_acc *a, size_t n, nelm_err *e);
 void nelm_summary_acc_free(nelm_summary_acc *a);
 /** Empty a (keeping its memory). */
 void nelm_summary_acc_reset(nelm_summary_acc *a);
@@ -109,6 +120,22 @@ typedef struct nelm_summary {
      * mean over patients of x_i(this) - x_i(reference), SE = sd(d) / sqrt(n);
      * 0 and 0 for the reference itself; NaN when not computed */
     double diff_mean_os, diff_mean_os_se, diff_rmst, diff_rmst_se;
+    /* economics (when the accumulator has it): for each quantity q
+     * (econ_patient.h: NELM_ECON_LY ... NELM_ECON_LY_U) the mean over
+     * patients with its MCSE, and the paired difference against the
+     * reference with its SE */
+    bool econ;
+    double econ_mean[NELM_ECON_NQ], econ_se[NELM_ECON_NQ];
+    double econ_diff[NELM_ECON_NQ], econ_diff_se[NELM_ECON_NQ];
+    /* the incremental analysis of discounted costs and QALYs over the
+     * strategies of the run (nelm_summary_econ): place in cost order
+     * (0 cheapest), status, the frontier strategy compared with (index into
+     * the run's strategies; n: none), increments with their paired SEs, ICER
+     * (NaN where none); net monetary benefit at each economics.wtp value */
+    size_t econ_rank, econ_vs;
+    nelm_econ_status econ_status;
+    double econ_inc_cost, econ_inc_cost_se, econ_inc_qaly, econ_inc_qaly_se, econ_icer;
+    double econ_nmb[NELM_ECON_MAX_WTP], econ_nmb_se[NELM_ECON_MAX_WTP];
 } nelm_summary;
 
 /** Everything but the paired differences (set to NaN). tau > 0 (months). */
@@ -117,6 +144,11 @@ int nelm_summary_compute(const nelm_summary_acc *a, double tau, nelm_summary *s,
  *  in the same order; NELM_ERR_PARAM otherwise), using s->tau. */
 int nelm_summary_paired(const nelm_summary_acc *a, const nelm_summary_acc *ref, nelm_summary *s,
                         nelm_err *e);
+/** The incremental analysis of n strategies' summaries s (economics
+ *  computed: s[i].econ) from their accumulators (same patients, same
+ *  order; for the paired SEs) at p->econ.wtp (econ_sum.c). */
+int nelm_summary_econ(const nelm_summary_acc *acc, nelm_summary *s, size_t n, const nelm_params *p,
+                      nelm_err *e);
 /** Kaplan–Meier of OS on the grid t = 0, 1, ..., nmonths - 1 months: S(t)
  *  and its 95 % log interval (arrays of nmonths). */
 int nelm_summary_km_grid(const nelm_summary_acc *a, size_t nmonths, double *surv, double *lo,

@@ -20,6 +20,9 @@ WORKDIR/x.h5 --csv WORKDIR/run.csv --quiet` and `NELMSIM summary WORKDIR/x.h5
   f. pandas reads /outcomes in one call;
   g. --trajectories none and outcomes write what they promise, and the same
      summaries and per-patient columns as the full run.
+The economics (the default model has it) are checked here for their place
+and types only: after the columns above in the CSV, enums and units in the
+file; tests/check_economics.py recomputes their values.
 
 Exit 0 when everything holds, 1 listing every failure, 2 on bad usage.
 """
@@ -58,6 +61,25 @@ SITES = ["small_bowel", "pancreas", "other_gi", "unknown"]
 GRADES = ["G1", "G2", "G3"]
 BURDENS = ["lt25", "25to50", "gt50"]
 FRILLING = ["I", "II", "III"]
+ECON_Q = ["ly", "qaly", "cost", "qaly_undiscounted", "cost_undiscounted", "ly_undiscounted"]
+ECON_STATUS = ["frontier", "dominated", "extendedly_dominated"]
+ECON_SUMMARY = ("summary/economics", "summary/incremental", "summary/nmb")
+
+
+def econ_csv_columns(wtp):
+    """The CSV columns economics appends (wtp: the economics.wtp values)."""
+    cols = []
+    for q in ECON_Q:
+        cols += [q, f"{q}_se"]
+    for q in ECON_Q:
+        cols += [f"diff_{q}", f"diff_{q}_se"]
+    cols += ["cost_rank", "ce_status", "ce_vs", "inc_cost", "inc_cost_se", "inc_qaly",
+             "inc_qaly_se", "icer"]
+    for w in wtp:
+        cols += [f"nmb_{w:.17g}", f"nmb_{w:.17g}_se"]
+    return cols
+
+
 ROOT_ATTRS = ["format", "format_version", "nelmsim_version", "git_revision", "build_flags",
               "command_line", "seed", "created", "threads", "patients", "block_size",
               "trajectories", "compression", "frailty", "reference_strategy", "tau_months",
@@ -304,6 +326,16 @@ def check_types(f, strategies, instances):
               "summary/instance_share"):
         expect_enum(f, f"{k}/strategy", S)
     expect_enum(f, "summary/instance_share/instance", instances + ["none"])
+    if "summary/economics" in f:
+        for k in ECON_SUMMARY:
+            expect_enum(f, f"{k}/strategy", S)
+        expect_enum(f, "summary/incremental/status", ECON_STATUS)
+        expect_enum(f, "summary/incremental/vs", S + ["none"])
+        for c, u in (("ly", "years"), ("qaly", "QALYs"), ("cost", "currency"),
+                     ("qaly_undiscounted", "QALYs"), ("cost_undiscounted", "currency")):
+            expect_units(f, f"outcomes/{c}", u)
+            expect_units(f, f"summary/economics/{c}", u)
+        expect_units(f, "summary/incremental/icer", "currency per QALY")
     for b in ("extrahepatic", "functional", "carcinoid_syndrome", "sstr_positive",
               "primary_resected"):
         expect_bool(f, f"patients/{b}")
@@ -451,7 +483,7 @@ def compute_summaries(f, strategies, instances, inst_kind, ref):
     return out
 
 
-def compare_csv(path, header, rows, mine, strategies, descriptions, instances):
+def compare_csv(path, header, rows, mine, strategies, descriptions, instances, econ_cols=()):
     maxlines = max(r["nlines_pfs"] for r in mine)
     cols = ["strategy", "description", "patients", "median_os", "median_os_lo",
             "median_os_hi", "mean_os", "mean_os_se", "tau", "rmst", "rmst_se"]
@@ -466,7 +498,8 @@ def compare_csv(path, header, rows, mine, strategies, descriptions, instances):
                                                   "diff_mean_os", "diff_mean_os_se",
                                                   "diff_rmst", "diff_rmst_se"]
     name = os.path.basename(path)
-    check(header == cols, f"(d) {name}: columns {header}, expected {cols}")
+    check(header == cols + list(econ_cols),
+          f"(d) {name}: columns {header}, expected {cols + list(econ_cols)}")
     if not check(len(rows) == len(strategies),
                  f"(d) {name}: {len(rows)} rows for {len(strategies)} strategies"):
         return
@@ -706,7 +739,8 @@ def check_none(none_p, full):
                   "summary/instance_share", "parameters", "strategies/name"):
             check(k in f, f"(g) --trajectories none: /{k} missing")
         for k in ("summary/strategies", "summary/km", "summary/pfs_by_line",
-                  "summary/instance_share"):
+                  "summary/instance_share") + ECON_SUMMARY:
+            check((k in f) == (k in full), f"(g) --trajectories none: /{k} present in one only")
             if k in f:
                 for c in full[k]:
                     check(c in f[k] and same_dataset(f[k][c], full[k][c]),
@@ -723,7 +757,7 @@ def check_outcomes(outc_p, full):
         if "outcomes" in f:
             check(set(f["outcomes"]) == set(full["outcomes"]) - {"event_first", "event_count"},
                   f"(g) --trajectories outcomes: /outcomes columns {sorted(f['outcomes'])}")
-        for t in ("patients", "outcomes", "lines", "summary/strategies"):
+        for t in ("patients", "outcomes", "lines", "summary/strategies") + ECON_SUMMARY:
             if t in f:
                 for c in f[t]:
                     check(c in full[t] and same_dataset(f[t][c], full[t][c]),
@@ -778,9 +812,14 @@ def main():
         mine = None
         try:
             mine = compute_summaries(f, strategies, instances, inst_kind, ref)
+            econ_cols = []
+            if "summary/economics" in f:
+                wtp = list(dict.fromkeys(float(w) for w in f["summary/nmb/wtp"][:]))
+                econ_cols = econ_csv_columns(wtp)
             for path in (run_csv, sum_csv):
                 header, rows = read_csv(path)
-                compare_csv(path, header, rows, mine, strategies, descriptions, instances)
+                compare_csv(path, header, rows, mine, strategies, descriptions, instances,
+                            econ_cols)
             compare_stored(f, mine, strategies, instances)
         except Exception as ex:
             check(False, f"(d) stopped: {type(ex).__name__}: {ex}")

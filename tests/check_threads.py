@@ -13,8 +13,9 @@ dataset the same shape, type (enum names included), chunking and filters,
 the same values bit for bit (floats compared as raw bytes, NaN included) and
 the same stored (compressed) chunks; the same attributes on every dataset
 and group except the root group, whose attributes are provenance (threads,
-created, command_line). Exit 0 when all agree, 1 naming the first
-difference, 2 on bad usage.
+created, command_line). The economics tables and columns must be there (the
+built-in model has economics), so that they are among what is compared.
+Exit 0 when all agree, 1 naming the first difference, 2 on bad usage.
 """
 import os
 import shutil
@@ -152,6 +153,14 @@ def main():
         nblocks = -(-N // BLOCK)
         if len(a["patients/patient"]) != N or nblocks < 10 or N % BLOCK == 0:
             print(f"FAIL: expected {N} patients in at least 10 blocks, the last partial")
+            return 1
+        # the economics (the built-in model has them) are among what is compared
+        need = ("summary/economics", "summary/incremental", "summary/nmb", "outcomes/ly",
+                "outcomes/qaly", "outcomes/cost", "outcomes/qaly_undiscounted",
+                "outcomes/cost_undiscounted")
+        missing = [k for k in need if k not in a]
+        if missing:
+            print(f"FAIL: the run file has no {', '.join(missing)}: economics not compared")
             return 1
         for t in THREADS[1:]:
             with h5py.File(path(t), "r") as b:

@@ -48,8 +48,9 @@ test_default_model(void **state)
     assert_string_equal(p1.background.table, "builtin");
     assert_int_equal(p1.background.last_age, 100);
     /* every section that needs a source has one */
-    /* 13 cohort sections, the disease section and 10 modality instances */
-    assert_int_equal(p1.nsources, 24);
+    /* 13 cohort sections, the disease section, 10 modality instances and the economics
+     * section's 14 (discounting, utilities, supportive care, norms, each instance) */
+    assert_int_equal(p1.nsources, 38);
     assert_int_equal(p1.nmodalities, 10);
     assert_int_equal(p1.nstrategies, 7);
     assert_non_null(strstr(source_of(&p1, "modalities.lutetium"), "NETTER-1"));

@@ -1,0 +1,69 @@
+/* econ_params.h — the `economics:` section of a parameter file (issue 9):
+ * currency and price year, discounting, the utilities of the health states,
+ * best-supportive-care costs, optional age-adjusted utility norms, the
+ * willingness-to-pay values, and per modality instance its costs, its
+ * progression-free utility and its toxicity's cost and disutility.
+ *
+ * Absent (or `enabled: false`): no economics is computed or written. When
+ * enabled, currency, price_year, the state utilities, the best-supportive-
+ * care cost and an entry for every modality instance a strategy uses are
+ * required; a missing one is an error naming it.
+ *
+ * Units: costs in the stated currency (per month, per course, per event);
+ * utilities on the 0 (dead) to 1 (full health) scale (negative allowed);
+ * discount rates per year; durations in months. */
+#ifndef NELM_ECON_PARAMS_H
+#define NELM_ECON_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+#define NELM_ECON_MAX_WTP 8    /**< willingness-to-pay values reported */
+#define NELM_ECON_TEXT_MAX 256 /**< = NELM_PATH_MAX (text keys) */
+#define NELM_ECON_NAME_MAX 64  /**< = NELM_NAME_MAX (named entries) */
+
+/** One modality instance's economics (economics.modalities.NAME). */
+typedef struct nelm_econ_instance {
+    char name[NELM_ECON_NAME_MAX]; /**< the modality instance */
+    double cost_course;            /**< one-off per course, at its start (a transplant:
+                                        when it is performed) */
+    double cost_month;             /**< per month on treatment (an SSA given as
+                                        backbone: also while it continues) */
+    double utility;                /**< progression-free on a line of this instance */
+    double tox_cost;               /**< per toxicity event */
+    double tox_disutility;         /**< subtracted from the utility ... */
+    double tox_months;             /**< ... this many months from the event */
+} nelm_econ_instance;
+
+typedef struct nelm_econ_params {
+    bool enabled;
+    char currency[NELM_ECON_TEXT_MAX];
+    int price_year;
+    size_t nwtp;
+    double wtp[NELM_ECON_MAX_WTP]; /**< per QALY, for the net monetary benefit */
+    double ceac_max, ceac_step;    /**< PSA: the CEAC grid 0, step, ..., max */
+    double r_cost, r_effect;       /**< annual discount rates (continuous time) */
+    double u_post;                 /**< after progression, until the next line */
+    double u_bsc;                  /**< best supportive care */
+    double u_syndrome;             /**< uncontrolled carcinoid syndrome */
+    double bsc_cost_month;
+    /* general-population norms: multiplier N(a) / N(a0) on every utility,
+     * a = completed years of age, a0 at the start, N(a) = c0 + male [male]
+     * + age a + age2 a^2 (Ara & Brazier 2010) */
+    bool norms;
+    double norm_c0, norm_male, norm_age, norm_age2;
+    size_t nentries;
+    nelm_econ_instance entry[NELM_MAX_INSTANCES];
+    /** derived at load: entry index of modality instance i, -1 when none */
+    int of_instance[NELM_MAX_INSTANCES];
+    /** derived at load: ln(1 + r) / 12, per month, of r_effect and r_cost */
+    double d_effect, d_cost;
+} nelm_econ_params;
+
+struct nelm_psection;
+/** The section (econ_params.c), for the root declaration in params_spec.c. */
+extern const struct nelm_psection nelm_econ_section;
+
+#endif
