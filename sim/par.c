@@ -20,9 +20,26 @@ initialised(void)
     return on && !off;
 }
 
+/* Started by an MPI launcher (mpirun, mpiexec, srun)? Without one, MPI would
+ * start as a singleton of one rank, which serves no purpose here and sets up
+ * the launcher's shared-memory files (failing under a file-size limit), so
+ * the binary then runs as the one-rank job without initialising MPI. */
+static bool
+launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                       "PMI_SIZE", "MPI_LOCALNRANKS"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]) != NULL)
+            return true;
+    return false;
+}
+
 int
 nelm_par_init(int *argc, char ***argv)
 {
+    if (!launched())
+        return 0;
     int provided = 0;
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         fprintf(stderr, "nelmsim: MPI_Init_thread failed\n");
