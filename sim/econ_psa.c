@@ -374,44 +374,6 @@ nelm_econ_psa_report(nelm_h5 *h, FILE *out, const nelm_params *p, const char *co
     return ret;
 }
 
-/* a scalar or 1-D variable-length UTF-8 string dataset of f: n strings
- * (n = 1 for a scalar) into v (malloc'ed, each to H5free_memory) */
-static char **
-read_strings(hid_t f, const char *path, size_t *n)
-{
-    char **v = NULL;
-    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-    if (d < 0)
-        return NULL;
-    hid_t sp = H5Dget_space(d), t = H5Tcopy(H5T_C_S1);
-    hsize_t dims[1] = {1};
-    int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-    if (t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
-        (nd == 0 || (nd == 1 && H5Sget_simple_extent_dims(sp, dims, NULL) == 1))) {
-        v = nelm_calloc((size_t)dims[0] + 1, sizeof *v);
-        if (v && dims[0] > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-            free(v);
-            v = NULL;
-        }
-        if (v)
-            *n = (size_t)dims[0];
-    }
-    if (t >= 0)
-        H5Tclose(t);
-    if (sp >= 0)
-        H5Sclose(sp);
-    H5Dclose(d);
-    return v;
-}
-
-static void
-strings_free(char **v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        H5free_memory(v[i]);
-    free(v);
-}
-
 int
 nelm_econ_psa_merge(nelm_h5 *h, const int64_t *files, size_t nfiles, const char *output,
                     nelm_err *e)
@@ -420,8 +382,8 @@ nelm_econ_psa_merge(nelm_h5 *h, const int64_t *files, size_t nfiles, const char 
     if (H5Lexists(f0, "psa", H5P_DEFAULT) <= 0 || H5Lexists(f0, "psa/draws", H5P_DEFAULT) <= 0)
         return 0; /* no economics */
     size_t np = 0, S = 0;
-    char **par = read_strings(f0, "parameters", &np);
-    char **names = read_strings(f0, "strategies/name", &S);
+    char **par = nelm_h5_read_strings((int64_t)f0, "parameters", &np);
+    char **names = nelm_h5_read_strings((int64_t)f0, "strategies/name", &S);
     nelm_params *p = nelm_calloc(1, sizeof *p);
     nelm_econ_draws all;
     nelm_econ_draws_init(&all, S);
@@ -439,8 +401,8 @@ nelm_econ_psa_merge(nelm_h5 *h, const int64_t *files, size_t nfiles, const char 
         ret = nelm_econ_psa_draws_read(files[i], &all, e);
     if (ret == 0)
         ret = nelm_econ_psa_report(h, NULL, p, (const char *const *)names, &all, e);
-    strings_free(par, np);
-    strings_free(names, S);
+    nelm_h5_strings_free(par, np);
+    nelm_h5_strings_free(names, S);
     free(p);
     nelm_econ_draws_free(&all);
     return ret;

@@ -1276,6 +1276,44 @@ nelm_h5_read_attr_str(int64_t loc, const char *name, char *out, size_t len)
     return ret;
 }
 
+/* a scalar or 1-D variable-length UTF-8 string dataset of f: n strings
+ * (n = 1 for a scalar) into v (malloc'ed, each to H5free_memory) */
+char **
+nelm_h5_read_strings(int64_t loc, const char *path, size_t *n)
+{
+    char **v = NULL;
+    hid_t d = H5Dopen2((hid_t)loc, path, H5P_DEFAULT);
+    if (d < 0)
+        return NULL;
+    hid_t sp = H5Dget_space(d), t = H5Tcopy(H5T_C_S1);
+    hsize_t dims[1] = {1};
+    int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    if (t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
+        (nd == 0 || (nd == 1 && H5Sget_simple_extent_dims(sp, dims, NULL) == 1))) {
+        v = nelm_calloc((size_t)dims[0] + 1, sizeof *v);
+        if (v && dims[0] > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+            free(v);
+            v = NULL;
+        }
+        if (v)
+            *n = (size_t)dims[0];
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Dclose(d);
+    return v;
+}
+
+void
+nelm_h5_strings_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        H5free_memory(v[i]);
+    free(v);
+}
+
 int
 nelm_h5_shard_state(const char *path, const char *fingerprint, char *why, size_t whylen)
 {

@@ -141,6 +141,11 @@ int nelm_h5_attr_created(nelm_h5 *h, nelm_err *e);
  *  is cut to len - 1 bytes. HDF5's error printing is the caller's. */
 int nelm_h5_read_attr_str(int64_t loc, const char *name, char *out, size_t len);
 int nelm_h5_read_attr_u64(int64_t loc, const char *name, uint64_t *v);
+/** A scalar or 1-D variable-length UTF-8 string dataset of loc (an hid_t):
+ *  its n strings (1 for a scalar), NULL when missing or of another kind;
+ *  free with nelm_h5_strings_free. */
+char **nelm_h5_read_strings(int64_t loc, const char *path, size_t *n);
+void nelm_h5_strings_free(char **v, size_t n);
 /** Is the finished file at path a shard of the run with this fingerprint?
  *  1 yes; 0 no (why says: another fingerprint); -1 missing, unreadable or
  *  not finished. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5out.h"
 #include "runfile.h"
 
 #define CHECK(cond, ...)                                                                           \
@@ -87,35 +88,6 @@ read_col(hid_t f, const char *path, hid_t memtype, size_t elem, size_t *n)
     return buf;
 }
 
-/* the strings of a 1-D variable-length string dataset; caller frees each */
-static char **
-read_strings(hid_t f, const char *path, size_t *n)
-{
-    char **v = NULL;
-    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-    if (d < 0)
-        return NULL;
-    hid_t sp = H5Dget_space(d), t = H5Tcopy(H5T_C_S1);
-    hsize_t dims[1] = {0};
-    if (sp >= 0 && t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(t, H5T_CSET_UTF8) >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-        H5Sget_simple_extent_dims(sp, dims, NULL) == 1) {
-        v = calloc((size_t)dims[0] + 1, sizeof *v);
-        if (v && dims[0] > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-            free(v);
-            v = NULL;
-        }
-        if (v)
-            *n = (size_t)dims[0];
-    }
-    if (t >= 0)
-        H5Tclose(t);
-    if (sp >= 0)
-        H5Sclose(sp);
-    H5Dclose(d);
-    return v;
-}
-
 static char *
 read_string(hid_t f, const char *path)
 {
@@ -169,7 +141,7 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
     snprintf(where, sizeof where, "%.200s:/parameters", path);
     if ((ret = nelm_params_load_string(rf->p, params, strlen(params), where, NULL, 0, e)) != 0)
         goto out;
-    names = read_strings(f, "strategies/name", &nnames);
+    names = nelm_h5_read_strings((int64_t)f, "strategies/name", &nnames);
     CHECK(names && nnames > 0 && nnames <= NELM_MAX_STRATEGIES, "%s: no /strategies/name", path);
     for (size_t s = 0; s < nnames; s++) {
         size_t j = 0;
@@ -267,11 +239,7 @@ nelm_runfile_summary(const char *path, nelm_runfile *rf, nelm_err *e)
             goto out;
     ret = nelm_summary_econ(rf->acc, rf->sum, nnames, rf->p, e);
 out:
-    if (names) {
-        for (size_t s = 0; s < nnames; s++)
-            H5free_memory(names[s]);
-        free(names);
-    }
+    nelm_h5_strings_free(names, nnames);
     free(fmt);
     free(params);
     free(ref);
