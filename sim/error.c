@@ -6,6 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message is one line: a control character from the input (a newline in
+ * a folded YAML scalar, a tab, an escape) is written as an escape sequence,
+ * (\n, \t, \xHH), truncated to the buffer like the message. */
+static void
+one_line(char *msg, size_t cap)
+{
+    size_t n = strcspn(msg, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+                            "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+                            "\x1e\x1f\x7f");
+    if (msg[n] == '\0')
+        return;
+    char out[sizeof((nelm_err *)0)->msg];
+    if (cap > sizeof out)
+        cap = sizeof out;
+    size_t o = 0;
+    for (size_t i = 0; msg[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        char esc[5];
+        if (c == '\n')
+            memcpy(esc, "\\n", 3);
+        else if (c == '\t')
+            memcpy(esc, "\\t", 3);
+        else if (c == '\r')
+            memcpy(esc, "\\r", 3);
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        else {
+            esc[0] = (char)c;
+            esc[1] = '\0';
+        }
+        size_t w = strlen(esc);
+        if (o + w >= cap)
+            break;
+        memcpy(out + o, esc, w);
+        o += w;
+    }
+    out[o] = '\0';
+    memcpy(msg, out, o + 1);
+}
+
 int
 nelm_fail(nelm_err *e, int code, const char *fmt, ...)
 {
@@ -16,6 +56,7 @@ nelm_fail(nelm_err *e, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+    one_line(e->msg, sizeof e->msg);
     return code;
 }
 
@@ -36,6 +77,7 @@ nelm_err_prefix(nelm_err *e, const char *prefix)
         e->msg[lp] = ':';
         e->msg[lp + 1] = ' ';
     }
+    one_line(e->msg, sizeof e->msg);
 }
 
 const char *

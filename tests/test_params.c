@@ -316,6 +316,10 @@ test_dist_errors(void **state)
          "d.yaml:1:35: m.ttp: pexp: rates[1] must be finite and >= 0 (got -1)"},
         {"[weibull, 1, 2]", "d.yaml:1:1: m.ttp: expected a distribution {dist: FAMILY, "
                             "parameters...}"},
+        /* control characters from the input are escaped: one line */
+        {"{dist: \"wei\\nbu\\tll\\x01\", shape: 1, scale: 2}",
+         "d.yaml:1:8: m.ttp.dist: unknown value 'wei\\nbu\\tll\\x01' (did you mean 'weibull'? "
+         "expected one of exp, weibull, weibullPH, gompertz, lnorm, llogis, gamma, gengamma, pexp)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         nelm_err e = {0};
