@@ -1,6 +1,9 @@
 /* bench_engine.c — cost of simulating one patient under one strategy (the
  * engine alone: patients are sampled before the clock starts), single
- * thread, built-in default model, outcomes only and with the trajectory.
+ * thread, built-in default model, outcomes only and with the trajectory;
+ * then every strategy patient by patient as the run does, with the health
+ * economics computed from each trajectory (the patient's part prepared once
+ * for all strategies).
  *
  *   build/bench/bench_engine [PATIENTS]     (default 200,000)
  */
@@ -9,6 +12,7 @@
 
 #include "bench_util.h"
 #include "build_info.h"
+#include "econ_patient.h"
 #include "engine.h"
 #include "params.h"
 
@@ -40,8 +44,8 @@ main(int argc, char **argv)
             return 1;
         }
     double total = 0, total_traj = 0, sink = 0;
-    printf("%-20s %14s %16s %12s %8s\n", "strategy", "ns/patient", "ns/patient+traj",
-           "events/pt", "lines/pt");
+    printf("%-20s %14s %16s %12s %8s\n", "strategy", "ns/patient", "ns/patient+traj", "events/pt",
+           "lines/pt");
     for (size_t s = 0; s < p.nstrategies; s++) {
         nelm_outcome o;
         double lines = 0, events = 0;
@@ -64,8 +68,24 @@ main(int argc, char **argv)
                lines / (double)n);
     }
     double ps = (double)n * (double)p.nstrategies;
+    static nelm_econ_pre epre;
+    double t0 = bench_now();
+    for (long i = 0; i < n; i++) {
+        nelm_econ_prepare(&p, &pts[i], &epre);
+        for (size_t s = 0; s < p.nstrategies; s++) {
+            nelm_outcome o;
+            double ev[NELM_ECON_NACC];
+            nelm_simulate(&m, s, 1, &pts[i], &o, &traj);
+            nelm_econ_patient(&p, s, &pts[i], &epre, &o, &traj, ev);
+            sink += ev[NELM_ECON_QALY] + ev[NELM_ECON_COST];
+        }
+    }
+    double total_econ = bench_now() - t0;
     printf("%-20s %14.1f %16.1f\n", "all strategies", 1e9 * total / ps, 1e9 * total_traj / ps);
-    printf("patient-strategies per second (outcomes only): %.3g\n", ps / total);
+    printf("%-20s %14.1f   (patient by patient, trajectory and health economics)\n",
+           "all, economics", 1e9 * total_econ / ps);
+    printf("patient-strategies per second (outcomes only): %.3g; with economics: %.3g\n",
+           ps / total, ps / total_econ);
     fprintf(stderr, "(checksum %g)\n", sink);
     free(pts);
     return 0;

@@ -318,6 +318,16 @@ require(nelm_pctx *c, const nelm_ynode *map, const char *path, const char *key, 
                       key, what);
 }
 
+void
+nelm_econ_disc_init(nelm_econ_disc *t, double d)
+{
+    t->d = d;
+    for (size_t n = 0; n < NELM_ECON_DISC_YEARS; n++)
+        t->year[n] = exp(-12.0 * d * (double)n);
+    for (size_t j = 0; j < 13; j++)
+        t->month[j] = exp(-d * (double)j);
+}
+
 static int
 check_econ(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path)
 {
@@ -327,6 +337,8 @@ check_econ(nelm_pctx *c, const nelm_ynode *node, void *base, const char *path)
         x->of_instance[i] = -1;
     x->d_effect = log1p(x->r_effect) / 12.0;
     x->d_cost = log1p(x->r_cost) / 12.0;
+    nelm_econ_disc_init(&x->disc_effect, x->d_effect);
+    nelm_econ_disc_init(&x->disc_cost, x->d_cost);
     for (size_t k = 0; k < x->nentries; k++)
         for (size_t i = 0; i < p->nmodalities; i++)
             if (strcmp(x->entry[k].name, p->modalities[i].name) == 0)

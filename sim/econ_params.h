@@ -24,6 +24,29 @@
 #define NELM_ECON_TEXT_MAX 256 /**< = NELM_PATH_MAX (text keys) */
 #define NELM_ECON_NAME_MAX 64  /**< = NELM_NAME_MAX (named entries) */
 
+/** Years covered by the discount tables (t up to the horizon: horizon.age
+ *  is at most 150); later times fall back to exp. */
+#define NELM_ECON_DISC_YEARS 152
+
+/** Continuous discounting at d per month, exp(-d t), by tables derived at
+ *  load: t = 12 n + j + f months (n whole years, j whole months, f < 1)
+ *  gives year[n] month[j] exp(-d f), the last factor by its Taylor series
+ *  to degree 7 (exact to rounding for d <= NELM_ECON_DISC_DMAX, a rate of
+ *  40 % a year; beyond, or past the tables, exp itself). econ_patient.c. */
+typedef struct nelm_econ_disc {
+    double d;
+    double year[NELM_ECON_DISC_YEARS]; /**< exp(-12 d n) */
+    double month[13];                  /**< exp(-d j) */
+} nelm_econ_disc;
+
+#define NELM_ECON_DISC_DMAX 0.028
+
+/** The tables for d >= 0 per month (done at load for both rates). */
+void nelm_econ_disc_init(nelm_econ_disc *t, double d);
+
+/** exp(-d t) for t >= 0 by the tables. */
+double nelm_econ_discount(const nelm_econ_disc *t, double months);
+
 /** One modality instance's economics (economics.modalities.NAME). */
 typedef struct nelm_econ_instance {
     char name[NELM_ECON_NAME_MAX]; /**< the modality instance */
@@ -60,6 +83,8 @@ typedef struct nelm_econ_params {
     int of_instance[NELM_MAX_INSTANCES];
     /** derived at load: ln(1 + r) / 12, per month, of r_effect and r_cost */
     double d_effect, d_cost;
+    /** derived at load: their tables */
+    nelm_econ_disc disc_effect, disc_cost;
 } nelm_econ_params;
 
 struct nelm_psection;

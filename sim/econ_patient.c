@@ -6,24 +6,53 @@
 
 /* Discounting: a value at t months counts exp(-d t), d = ln(1 + r) / 12
  * per month (as econ.h); exp(-d t) is computed once at each time where
- * something changes and the integrals over the pieces between them are
- * (exp(-d a) - exp(-d b)) / d (b - a when r = 0). */
+ * something changes (from the tables of nelm_econ_disc) and the integrals
+ * over the pieces between them are (exp(-d a) - exp(-d b)) / d (b - a when
+ * r = 0). QALYs are summed in utility-months and made years at the end. */
 typedef struct walk {
     const nelm_econ_params *x;
     nelm_econ_pre *pre;
-    double de, dc;   /**< per month, effects and costs */
-    double ide, idc; /**< 1 / de, 1 / dc (0 when de, dc are) */
-    double t;        /**< integrated up to here */
-    double ee, ec;   /**< exp(-de t), exp(-dc t) */
-    double wd, wu;   /**< the norms' integrals W(t) (see wnorm) */
-    double q_d, q_u; /**< QALYs (years) */
-    double c_d, c_u; /**< costs */
+    const nelm_econ_disc *tbe, *tbc; /**< the effects' and costs' tables */
+    double de, dc;                   /**< per month, effects and costs */
+    double ide, idc;                 /**< 1 / de, 1 / dc (0 when de, dc are) */
+    double t;                        /**< integrated up to here */
+    double ee, ec;                   /**< exp(-de t), exp(-dc t) */
+    size_t k;                        /**< the norms' band holding t */
+    double wd, wu;                   /**< the norms' integrals W(t) (see wnorm) */
+    double q_d, q_u;                 /**< QALYs (utility-months) */
+    double c_d, c_u;                 /**< costs */
 } walk;
 
+/* exp(-d t), t >= 0, by the tables: t = 12 n + j + f months */
 static inline double
-factor(double d, double t)
+factor(const nelm_econ_disc *tb, double t)
 {
-    return d == 0 ? 1.0 : exp(-d * t);
+    double d = tb->d;
+    if (d == 0)
+        return 1.0;
+    double y = t * (1.0 / 12.0);
+    if (!(y >= 0 && y < (double)(NELM_ECON_DISC_YEARS - 1)) || d > NELM_ECON_DISC_DMAX)
+        return exp(-d * t);
+    size_t n = (size_t)y;
+    double r = t - 12.0 * (double)n; /* [0, 12] up to rounding of y */
+    if (r < 0 && n > 0) {
+        n--;
+        r += 12.0;
+    }
+    size_t j = r <= 0 ? 0 : r >= 12 ? 12 : (size_t)r;
+    double z = -d * (r - (double)j); /* |z| < d */
+    double e =
+        1.0 +
+        z * (1.0 + z * (1.0 / 2 +
+                        z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 +
+                                                            z * (1.0 / 720 + z * (1.0 / 5040)))))));
+    return tb->year[n] * tb->month[j] * e;
+}
+
+double
+nelm_econ_discount(const nelm_econ_disc *t, double months)
+{
+    return factor(t, months);
 }
 
 /* the integral of exp(-d s) over [a, b], given ea = exp(-d a), eb = exp(-d b)
@@ -61,61 +90,53 @@ nelm_econ_prepare(const nelm_params *p, const nelm_patient *pt, nelm_econ_pre *p
     }
 }
 
-/* Fill the bands up to the one holding t (birthday k + a0 + 1 - age0 years
- * from the start: b[k + 1] = 12 (a0 + k + 1 - age0); the discount factors
- * a year's factor apart). */
-static void
-fill(nelm_econ_pre *pre, const nelm_econ_params *x, double d, double t)
+/* Fill band k = pre->nb (birthday k + a0 - age0 years from the start:
+ * b[k] = 12 (a0 + k - age0); the discount factors a year's factor apart).
+ * False when every band up to the horizon age is filled. */
+static bool
+more(nelm_econ_pre *pre, const nelm_econ_params *x)
 {
-    while (pre->nb < pre->cap && pre->b[pre->nb - 1] <= t) {
-        size_t k = pre->nb;
-        double bk = 12.0 * (pre->a0 + (double)k - pre->age0);
-        pre->b[k] = bk;
-        pre->eb[k] = k == 1 ? factor(d, bk) : pre->eb[k - 1] * pre->year;
-        pre->wu[k] = pre->wu[k - 1] + pre->m[k - 1] * (bk - pre->b[k - 1]);
-        pre->wd[k] =
-            pre->wd[k - 1] + pre->m[k - 1] * integral(d, d > 0 ? 1.0 / d : 0, pre->b[k - 1], bk,
-                                                      pre->eb[k - 1], pre->eb[k]);
-        pre->m[k] = norm_at(x, pre->male, pre->a0 + (double)k) / pre->n0;
-        pre->nb = k + 1;
-    }
+    if (pre->nb >= pre->cap)
+        return false;
+    size_t k = pre->nb;
+    double d = x->d_effect;
+    double bk = 12.0 * (pre->a0 + (double)k - pre->age0);
+    pre->b[k] = bk;
+    pre->eb[k] = k == 1 ? factor(&x->disc_effect, bk) : pre->eb[k - 1] * pre->year;
+    pre->wu[k] = pre->wu[k - 1] + pre->m[k - 1] * (bk - pre->b[k - 1]);
+    pre->wd[k] = pre->wd[k - 1] + pre->m[k - 1] * integral(d, d > 0 ? 1.0 / d : 0, pre->b[k - 1],
+                                                           bk, pre->eb[k - 1], pre->eb[k]);
+    pre->m[k] = norm_at(x, pre->male, pre->a0 + (double)k) / pre->n0;
+    pre->nb = k + 1;
+    return true;
 }
 
-/* W(t), the integrals of the norms' multiplier m over [0, t]: discounted
- * (e = exp(-de t)) into *wd, not into *wu */
-static void
+/* W(t), the integrals of the norms' multiplier m over [0, t] (t at or after
+ * the walk's time): discounted (e = exp(-de t)) into *wd, not into *wu */
+static inline void
 wnorm(walk *w, double t, double e, double *wd, double *wu)
 {
     nelm_econ_pre *pre = w->pre;
-    fill(pre, w->x, w->de, t);
-    size_t k = pre->nb - 1;
-    if (k > 0) { /* the band holding t: b[k] <= t < b[k + 1] */
-        double a = floor(pre->age0 + t / 12.0) - pre->a0;
-        size_t g = a <= 0 ? 0 : (size_t)a;
-        k = g < k ? g : k;
-        while (k > 0 && pre->b[k] > t)
-            k--;
-        while (k + 1 < pre->nb && pre->b[k + 1] <= t)
-            k++;
-    }
+    size_t k = w->k; /* b[k] <= t: move to the band holding t */
+    while ((k + 1 < pre->nb || more(pre, w->x)) && pre->b[k + 1] <= t)
+        k++;
+    w->k = k;
     *wu = pre->wu[k] + pre->m[k] * (t - pre->b[k]);
     *wd = pre->wd[k] + pre->m[k] * integral(w->de, w->ide, pre->b[k], t, pre->eb[k], e);
 }
 
 /* Integrate utility u and cost per month c from w->t to te (> w->t), the
  * utility times the norms' multiplier (by year of age). */
-static void
+static inline void
 step(walk *w, double te, double u, double c)
 {
     double t = w->t;
-    double ee = factor(w->de, te);
-    double ec = w->dc == w->de ? ee : factor(w->dc, te);
+    double ee = factor(w->tbe, te);
+    double ec = w->dc == w->de ? ee : factor(w->tbc, te);
     double wd, wu;
     wnorm(w, te, ee, &wd, &wu);
-    if (u != 0) {
-        w->q_u += u * (wu - w->wu) / 12.0;
-        w->q_d += u * (wd - w->wd) / 12.0;
-    }
+    w->q_u += u * (wu - w->wu);
+    w->q_d += u * (wd - w->wd);
     if (c != 0) {
         w->c_u += c * (te - t);
         w->c_d += c * integral(w->dc, w->idc, t, te, w->ec, ec);
@@ -164,6 +185,8 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
               .pre = pre,
               .de = x->d_effect,
               .dc = x->d_cost,
+              .tbe = &x->disc_effect,
+              .tbc = &x->disc_cost,
               .ide = x->d_effect > 0 ? 1.0 / x->d_effect : 0,
               .idc = x->d_cost > 0 ? 1.0 / x->d_cost : 0,
               .ee = 1.0,
@@ -265,9 +288,9 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
             add_once(&w, f, q->tox_cost);
             double end = t + q->tox_months < os ? t + q->tox_months : os;
             if (end > t && q->tox_disutility > 0) { /* not age-adjusted */
-                w.q_u -= q->tox_disutility * (end - t) / 12.0;
-                w.q_d -= q->tox_disutility *
-                         integral(w.de, w.ide, t, end, w.ee, factor(w.de, end)) / 12.0;
+                w.q_u -= q->tox_disutility * (end - t);
+                w.q_d -=
+                    q->tox_disutility * integral(w.de, w.ide, t, end, w.ee, factor(w.tbe, end));
             }
             break;
         }
@@ -301,8 +324,8 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
         }
     }
     out[NELM_ECON_LY] = integral(w.de, w.ide, 0, os, 1.0, w.ee) / 12.0; /* w.t == os */
-    out[NELM_ECON_QALY] = w.q_d;
+    out[NELM_ECON_QALY] = w.q_d / 12.0;
     out[NELM_ECON_COST] = w.c_d;
-    out[NELM_ECON_QALY_U] = w.q_u;
+    out[NELM_ECON_QALY_U] = w.q_u / 12.0;
     out[NELM_ECON_COST_U] = w.c_u;
 }

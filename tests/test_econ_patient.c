@@ -370,6 +370,46 @@ test_summary_econ(void **state)
     free(p);
 }
 
+/* The discount factor from the tables against exp(-d t) itself, for rates
+ * from none to beyond the tables' polynomial (which falls back to exp):
+ * whole years and months, just either side of them (where the split of t
+ * into years, months and a fraction rounds), and past the tables. */
+static void
+test_discount_tables(void **state)
+{
+    (void)state;
+    static const double rates[] = {0, 0.015, 0.035, 0.05, 0.10, 0.40, 0.45, 2.0};
+    static const double ts[] = {0,      1e-300, 1e-9,       0.5,     1,          11.999999999999,
+                                12,     12.000000000001, 23.99999999999999, 24, 100.37,
+                                359.99, 360,    1000.5,     1811.99, 1812,       1823.9,
+                                1824,   5000,   1e6};
+    nelm_econ_disc tb;
+    double worst = 0;
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        double d = log1p(rates[i]) / 12.0;
+        nelm_econ_disc_init(&tb, d);
+        for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++) {
+            double want = exp(-d * ts[k]), got = nelm_econ_discount(&tb, ts[k]);
+            double rel = want > 0 ? fabs(got - want) / want : fabs(got);
+            if (rel > worst)
+                worst = rel;
+            if (rel > 4e-15)
+                fail_msg("r %g, t %.17g: %.17g, exp gives %.17g", rates[i], ts[k], got, want);
+        }
+        /* a fine sweep over the first years: every month boundary region */
+        for (int k = 0; k <= 60000; k++) {
+            double t = (double)k * 0.001 * 3.7;
+            double want = exp(-d * t), got = nelm_econ_discount(&tb, t);
+            double rel = fabs(got - want) / want;
+            if (rel > worst)
+                worst = rel;
+            if (rel > 4e-15)
+                fail_msg("r %g, t %.17g: %.17g, exp gives %.17g", rates[i], t, got, want);
+        }
+    }
+    print_message("discount tables: largest relative difference from exp %.3g\n", worst);
+}
+
 /* Economics is required in full when enabled; absent, nothing */
 static void
 test_params(void **state)
@@ -408,6 +448,7 @@ main(void)
         cmocka_unit_test(test_rich),         cmocka_unit_test(test_norms),
         cmocka_unit_test(test_transplant),   cmocka_unit_test(test_observation_syndrome),
         cmocka_unit_test(test_summary_econ), cmocka_unit_test(test_params),
+        cmocka_unit_test(test_discount_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
