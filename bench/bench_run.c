@@ -14,7 +14,9 @@
  *                  running the model (bare uniforms, each family's
  *                  inversions, life-table deaths), replayed through the same
  *                  keyed generators and inversion code, and nothing else
- *   outcomes_rate  nelm_run, summaries only, one thread
+ *   outcomes_rate  nelm_run, summaries only, one thread (with the health
+ *                  economics the default model computes; without them:
+ *                  outcomes_rate_no_economics)
  *   full_rate      nelm_run with every event written to HDF5 (deflate:4 with
  *                  shuffle), all threads, on the file system of $TMPDIR: to
  *                  the last trajectory chunk written, as outcomes_rate stops
@@ -51,7 +53,7 @@
 #include "params.h"
 #include "run.h"
 
-static nelm_params P;
+static nelm_params P, P_clin; /* the default model; the same without economics */
 
 static int
 run_once(const nelm_model *m, uint64_t n, int threads, nelm_traj_mode traj, const char *out,
@@ -341,6 +343,14 @@ main(int argc, char **argv)
         fprintf(stderr, "bench_run: %s\n", e.msg);
         return 1;
     }
+    /* the clinical outcomes alone: economics off, everything else the same */
+    nelm_model m_clin;
+    P_clin = P;
+    P_clin.econ.enabled = false;
+    if (nelm_model_init(&m_clin, &P_clin, &e) != 0) {
+        fprintf(stderr, "bench_run: %s\n", e.msg);
+        return 1;
+    }
     const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     char out[4096], nelmsim[4096];
     snprintf(out, sizeof out, "%s/nelm-bench-run.%d.h5", tmpdir, (int)getpid());
@@ -360,32 +370,36 @@ main(int argc, char **argv)
     double S = (double)P.nstrategies, sink = 0;
 
     /* best (shortest) of `repeat` interleaved repetitions; spread = worst / best */
-    static nelm_run_result r1, rT, rf;
+    static nelm_run_result r1, rT, rf, rc;
     double ps = (double)n * S;
-    double best[8], worst[8]; /* seconds: one thread, T threads, end-to-end 1 and T, floor,
-                                 full; the compressor's bandwidth apart */
+    double best[9], worst[9]; /* seconds: one thread, T threads, end-to-end 1 and T, floor,
+                                 full, chained floor, full end-to-end, one thread without
+                                 economics; the compressor's bandwidth apart */
     double comp_bw = 0, comp_worst = 0;
-    for (int k = 0; k < 8; k++)
+    for (int k = 0; k < 9; k++)
         best[k] = INFINITY, worst[k] = 0;
     for (int rep = 0; rep < repeat; rep++) {
         if (rep > 0) {
             nelm_run_result_free(&r1);
             nelm_run_result_free(&rT);
             nelm_run_result_free(&rf);
+            nelm_run_result_free(&rc);
         }
         if (run_once(&m, n, 1, NELM_TRAJ_NONE, NULL, &r1) ||
             run_once(&m, n, T, NELM_TRAJ_NONE, NULL, &rT) ||
-            run_once(&m, n, T, NELM_TRAJ_FULL, out, &rf))
+            run_once(&m, n, T, NELM_TRAJ_FULL, out, &rf) ||
+            run_once(&m_clin, n, 1, NELM_TRAJ_NONE, NULL, &rc))
             return 1;
-        double secs[8] = {r1.sim_seconds,
+        double secs[9] = {r1.sim_seconds,
                           rT.sim_seconds,
                           r1.seconds,
                           rT.seconds,
                           floor_seconds(&m, &r1.stats, &sink),
                           rf.sim_seconds,
                           floor_chained_seconds(&m, &r1.stats, &sink),
-                          rf.seconds};
-        for (int k = 0; k < 8; k++) {
+                          rf.seconds,
+                          rc.sim_seconds};
+        for (int k = 0; k < 9; k++) {
             best[k] = secs[k] < best[k] ? secs[k] : best[k];
             worst[k] = secs[k] > worst[k] ? secs[k] : worst[k];
         }
@@ -395,6 +409,7 @@ main(int argc, char **argv)
         unlink(out);
     }
     double outcomes_rate = ps / best[0], outcomes_rate_T = ps / best[1];
+    double outcomes_clin = ps / best[8];
     double end_to_end = ps / best[2], end_to_end_T = ps / best[3];
     double efficiency = outcomes_rate_T / ((double)T * outcomes_rate);
     /* the share of the threads' time spent working in the last all-threads
@@ -424,7 +439,8 @@ main(int argc, char **argv)
     if (json) {
         printf("{\"machine_threads\": %d, \"patients\": %llu, \"strategies\": %zu, "
                "\"draws_per_patient\": %.3f, \"floor_rate\": %.4g, \"outcomes_rate\": %.4g, "
-               "\"outcomes_rate_all_threads\": %.4g, \"end_to_end_rate\": %.4g, "
+               "\"outcomes_rate_no_economics\": %.4g, \"outcomes_rate_all_threads\": %.4g, "
+               "\"end_to_end_rate\": %.4g, "
                "\"end_to_end_rate_all_threads\": %.4g, \"full_rate\": %.4g, "
                "\"full_end_to_end_rate\": %.4g, \"floor_chained_rate\": %.4g, "
                "\"io_bound_rate\": %.4g, \"disk_bytes_per_s\": %.4g, "
@@ -435,7 +451,7 @@ main(int argc, char **argv)
                "\"spread_full\": %.2f, \"spread_compressor\": %.2f, "
                "\"version\": \"%s\", \"git\": \"%s\"}\n",
                T, (unsigned long long)n, P.nstrategies, per_ps, floor_rate, outcomes_rate,
-               outcomes_rate_T, end_to_end, end_to_end_T, full_rate, full_end_to_end,
+               outcomes_clin, outcomes_rate_T, end_to_end, end_to_end_T, full_rate, full_end_to_end,
                floor_chained_rate, io_bound_rate, disk, comp_bw, efficiency, utilisation, raw_pp,
                stored_pp, rss5, rss6, rss7, repeat, spread[0], spread[4], spread[5], spread[6],
                NELM_VERSION, NELM_GIT_REV);
@@ -458,6 +474,8 @@ main(int argc, char **argv)
         printf("floor                        %10.4g /s (one core)\n", floor_rate);
         printf("outcomes only                %10.4g /s (one core) = %.2f x floor\n", outcomes_rate,
                outcomes_rate / floor_rate);
+        printf("  without economics          %10.4g /s (one core) = %.2f x floor\n", outcomes_clin,
+               outcomes_clin / floor_rate);
         printf("floor, each draw waiting     %10.4g /s (one core); outcomes = %.2f x it\n",
                floor_chained_rate, outcomes_rate / floor_chained_rate);
         printf("outcomes only, %d threads     %10.4g /s, efficiency %.3f (threads busy %.3f)\n", T,
@@ -479,6 +497,7 @@ main(int argc, char **argv)
     nelm_run_result_free(&r1);
     nelm_run_result_free(&rT);
     nelm_run_result_free(&rf);
+    nelm_run_result_free(&rc);
     fprintf(stderr, "(checksum %g)\n", sink);
     return 0;
 }
