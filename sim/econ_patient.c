@@ -33,13 +33,13 @@ factor(const nelm_econ_disc *tb, double t)
     double y = t * (1.0 / 12.0);
     if (!(y >= 0 && y < (double)(NELM_ECON_DISC_YEARS - 1)) || d > NELM_ECON_DISC_DMAX)
         return exp(-d * t);
-    size_t n = (size_t)y;
+    int n = (int)y; /* int conversions: one instruction each */
     double r = t - 12.0 * (double)n; /* [0, 12] up to rounding of y */
     if (r < 0 && n > 0) {
         n--;
         r += 12.0;
     }
-    size_t j = r <= 0 ? 0 : r >= 12 ? 12 : (size_t)r;
+    int j = r <= 0 ? 0 : r >= 12 ? 12 : (int)r;
     double z = -d * (r - (double)j); /* |z| < d */
     double e =
         1.0 +
