@@ -33,7 +33,7 @@ factor(const nelm_econ_disc *tb, double t)
     double y = t * (1.0 / 12.0);
     if (!(y >= 0 && y < (double)(NELM_ECON_DISC_YEARS - 1)) || d > NELM_ECON_DISC_DMAX)
         return exp(-d * t);
-    int n = (int)y; /* int conversions: one instruction each */
+    int n = (int)y;                  /* int conversions: one instruction each */
     double r = t - 12.0 * (double)n; /* [0, 12] up to rounding of y */
     if (r < 0 && n > 0) {
         n--;
