@@ -15,6 +15,7 @@
 #ifndef NELM_ECON_PARAMS_H
 #define NELM_ECON_PARAMS_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -32,7 +33,7 @@
  *  load: t = 12 n + j + f months (n whole years, j whole months, f < 1)
  *  gives year[n] month[j] exp(-d f), the last factor by its Taylor series
  *  to degree 7 (exact to rounding for d <= NELM_ECON_DISC_DMAX, a rate of
- *  40 % a year; beyond, or past the tables, exp itself). econ_patient.c. */
+ *  40 % a year; beyond, or past the tables, exp itself): nelm_econ_factor below. */
 typedef struct nelm_econ_disc {
     double d;
     double year[NELM_ECON_DISC_YEARS]; /**< exp(-12 d n) */
@@ -46,6 +47,33 @@ void nelm_econ_disc_init(nelm_econ_disc *t, double d);
 
 /** exp(-d t) for t >= 0 by the tables. */
 double nelm_econ_discount(const nelm_econ_disc *t, double months);
+
+/** exp(-d t), t >= 0, by the tables: t = 12 n + j + f months (inline: the
+ *  economics walk's hot path, and the bench's economics floor) */
+static inline double
+nelm_econ_factor(const nelm_econ_disc *tb, double t)
+{
+    double d = tb->d;
+    if (d == 0)
+        return 1.0;
+    double y = t * (1.0 / 12.0);
+    if (!(y >= 0 && y < (double)(NELM_ECON_DISC_YEARS - 1)) || d > NELM_ECON_DISC_DMAX)
+        return exp(-d * t);
+    int n = (int)y;                  /* int conversions: one instruction each */
+    double r = t - 12.0 * (double)n; /* [0, 12] up to rounding of y */
+    if (r < 0 && n > 0) {
+        n--;
+        r += 12.0;
+    }
+    int j = r <= 0 ? 0 : r >= 12 ? 12 : (int)r;
+    double z = -d * (r - (double)j); /* |z| < d */
+    double e =
+        1.0 +
+        z * (1.0 + z * (1.0 / 2 +
+                        z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 +
+                                                            z * (1.0 / 720 + z * (1.0 / 5040)))))));
+    return tb->year[n] * tb->month[j] * e;
+}
 
 /** One modality instance's economics (economics.modalities.NAME). */
 typedef struct nelm_econ_instance {

@@ -23,36 +23,10 @@ typedef struct walk {
     double c_d, c_u;                 /**< costs */
 } walk;
 
-/* exp(-d t), t >= 0, by the tables: t = 12 n + j + f months */
-static inline double
-factor(const nelm_econ_disc *tb, double t)
-{
-    double d = tb->d;
-    if (d == 0)
-        return 1.0;
-    double y = t * (1.0 / 12.0);
-    if (!(y >= 0 && y < (double)(NELM_ECON_DISC_YEARS - 1)) || d > NELM_ECON_DISC_DMAX)
-        return exp(-d * t);
-    int n = (int)y;                  /* int conversions: one instruction each */
-    double r = t - 12.0 * (double)n; /* [0, 12] up to rounding of y */
-    if (r < 0 && n > 0) {
-        n--;
-        r += 12.0;
-    }
-    int j = r <= 0 ? 0 : r >= 12 ? 12 : (int)r;
-    double z = -d * (r - (double)j); /* |z| < d */
-    double e =
-        1.0 +
-        z * (1.0 + z * (1.0 / 2 +
-                        z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 +
-                                                            z * (1.0 / 720 + z * (1.0 / 5040)))))));
-    return tb->year[n] * tb->month[j] * e;
-}
-
 double
 nelm_econ_discount(const nelm_econ_disc *t, double months)
 {
-    return factor(t, months);
+    return nelm_econ_factor(t, months);
 }
 
 /* the integral of exp(-d s) over [a, b], given ea = exp(-d a), eb = exp(-d b)
@@ -102,7 +76,7 @@ more(nelm_econ_pre *pre, const nelm_econ_params *x)
     double d = x->d_effect;
     double bk = 12.0 * (pre->a0 + (double)k - pre->age0);
     pre->b[k] = bk;
-    pre->eb[k] = k == 1 ? factor(&x->disc_effect, bk) : pre->eb[k - 1] * pre->year;
+    pre->eb[k] = k == 1 ? nelm_econ_factor(&x->disc_effect, bk) : pre->eb[k - 1] * pre->year;
     pre->wu[k] = pre->wu[k - 1] + pre->m[k - 1] * (bk - pre->b[k - 1]);
     pre->wd[k] = pre->wd[k - 1] + pre->m[k - 1] * integral(d, d > 0 ? 1.0 / d : 0, pre->b[k - 1],
                                                            bk, pre->eb[k - 1], pre->eb[k]);
@@ -131,8 +105,8 @@ static inline void
 step(walk *w, double te, double u, double c)
 {
     double t = w->t;
-    double ee = factor(w->tbe, te);
-    double ec = w->dc == w->de ? ee : factor(w->tbc, te);
+    double ee = nelm_econ_factor(w->tbe, te);
+    double ec = w->dc == w->de ? ee : nelm_econ_factor(w->tbc, te);
     double wd, wu;
     wnorm(w, te, ee, &wd, &wu);
     w->q_u += u * (wu - w->wu);
@@ -174,7 +148,7 @@ treats(const nelm_modality *m)
     }
 }
 
-void
+size_t
 nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt, nelm_econ_pre *pre,
                   const nelm_outcome *o, const nelm_trajectory *tr, double out[NELM_ECON_NACC])
 {
@@ -214,6 +188,7 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
     bool pf = !pt->progressive;
     bool bsc = false, treating = false;
     bool pend = false; /* a transplant's cost, charged when it is performed */
+    size_t pieces = 0;
     double pend_f = 1, pend_v = 0;
     for (size_t k = 0; k <= tr->n; k++) {
         /* the state since w.t: its utility and cost per month, integrated
@@ -241,6 +216,7 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
             if (bsc)
                 c += x->bsc_cost_month;
             step(&w, te, u, c);
+            pieces++;
         }
         double t = te, f = w.ec; /* now, and its cost discount factor */
         if (k == tr->n)
@@ -289,8 +265,9 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
             double end = t + q->tox_months < os ? t + q->tox_months : os;
             if (end > t && q->tox_disutility > 0) { /* not age-adjusted */
                 w.q_u -= q->tox_disutility * (end - t);
-                w.q_d -=
-                    q->tox_disutility * integral(w.de, w.ide, t, end, w.ee, factor(w.tbe, end));
+                w.q_d -= q->tox_disutility *
+                         integral(w.de, w.ide, t, end, w.ee, nelm_econ_factor(w.tbe, end));
+                pieces++;
             }
             break;
         }
@@ -328,4 +305,5 @@ nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
     out[NELM_ECON_COST] = w.c_d;
     out[NELM_ECON_QALY_U] = w.q_u / 12.0;
     out[NELM_ECON_COST_U] = w.c_u;
+    return pieces;
 }

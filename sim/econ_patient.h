@@ -73,9 +73,11 @@ void nelm_econ_prepare(const nelm_params *p, const nelm_patient *pt, nelm_econ_p
 /** Patient pt's values under strategy (index into p->strategies) from its
  *  outcome o and its whole event trajectory tr (p->econ.enabled; every
  *  instance in tr has an entry); pre from nelm_econ_prepare for pt (filled
- *  further as needed). No allocation, no I/O. */
-void nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
-                       nelm_econ_pre *pre, const nelm_outcome *o, const nelm_trajectory *tr,
-                       double out[NELM_ECON_NACC]);
+ *  further as needed). No allocation, no I/O. Returns the number of pieces
+ *  integrated (spans of constant utility and cost, and toxicity
+ *  disutilities): the work the bench's economics floor replays. */
+size_t nelm_econ_patient(const nelm_params *p, size_t strategy, const nelm_patient *pt,
+                         nelm_econ_pre *pre, const nelm_outcome *o, const nelm_trajectory *tr,
+                         double out[NELM_ECON_NACC]);
 
 #endif

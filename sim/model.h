@@ -235,6 +235,7 @@ typedef struct nelm_draw_stats {
     uint64_t baseline;
     uint64_t family[NELM_DIST_NFAMILIES];
     uint64_t lifetable;
+    uint64_t econ_pieces; /**< not draws: pieces the economics integrated (econ_patient.h) */
 } nelm_draw_stats;
 
 typedef struct nelm_draws {

@@ -154,7 +154,8 @@ simulate_block(const nelm_model *m, const nelm_run_opts *o, block *b, nelm_traje
                               full || econ ? traj : NULL, &b->stats);
             double ecv[NELM_ECON_NACC]; /* kept in the block's accumulator only */
             if (econ)
-                nelm_econ_patient(p, o->strategies[s], pt, &epre, &out, traj, ecv);
+                b->stats.econ_pieces +=
+                    nelm_econ_patient(p, o->strategies[s], pt, &epre, &out, traj, ecv);
             if (nelm_summary_acc_add(&b->acc[s], &out, &b->err) != 0 ||
                 (econ && nelm_summary_acc_add_econ(&b->acc[s], ecv, &b->err) != 0) ||
                 list_reserve((void **)&b->lines, &b->caplines, b->nlines + out.nlines,
@@ -915,6 +916,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
                 r->stats.uniforms += bw->stats.uniforms;
                 r->stats.baseline += bw->stats.baseline;
                 r->stats.lifetable += bw->stats.lifetable;
+                r->stats.econ_pieces += bw->stats.econ_pieces;
                 if (serr == 0 && tables)
                     serr = tables_append_block(T, o, bw, &se);
             }
@@ -1002,6 +1004,7 @@ nelm_run(const nelm_model *m, const nelm_run_opts *o, nelm_run_result *r, nelm_e
         nelm_par_sum_u64(&r->stats.baseline, 1);
         nelm_par_sum_u64(r->stats.family, NELM_DIST_NFAMILIES);
         nelm_par_sum_u64(&r->stats.lifetable, 1);
+        nelm_par_sum_u64(&r->stats.econ_pieces, 1);
     }
     r->sim_seconds = now() - t0;
     /* the strategies' summaries are independent: one per thread, each

@@ -105,12 +105,14 @@ setup(fixture *f, double age, bool male, bool syndrome)
     f->o.bsc_start = -1;
 }
 
-static void
+/* the values into out; returns the pieces integrated */
+static size_t
 run(fixture *f, const char *strategy, double out[NELM_ECON_NACC])
 {
     nelm_econ_pre pre;
     nelm_econ_prepare(f->p, &f->pt, &pre);
-    nelm_econ_patient(f->p, nelm_t_strategy(f->p, strategy), &f->pt, &pre, &f->o, &f->tr, out);
+    return nelm_econ_patient(f->p, nelm_t_strategy(f->p, strategy), &f->pt, &pre, &f->o, &f->tr,
+                             out);
 }
 
 /* lanreotide (backbone) 0-10, TACE 10-30 in two courses with 2-month
@@ -151,7 +153,10 @@ test_rich(void **state)
         setup(&f, 60.5, false, syn);
         rich_trajectory(&f);
         double v[NELM_ECON_NACC];
-        run(&f, "rich", v);
+        /* pieces (the bench's economics floor counts them): 0-10, 10-12,
+         * 12-18, 18-20, 20-30, 30-33, 33-40, 40-45, 45-60 and the toxicity's
+         * disutility 40-41 */
+        assert_int_equal(run(&f, "rich", v), 10);
         /* utilities by state (months): lanreotide 0-10, TACE progression-free
          * 10-30, post-progression 30-33 (the backbone SSA controls the
          * syndrome), everolimus 33-45 less 0.2 over 40-41, BSC 45-60 (the
