@@ -28,6 +28,12 @@
  *                  columns read back from its file, in the file's chunks,
  *                  all threads / raw bytes per trajectory)
  *   efficiency     outcomes rate on all threads / (threads x one-thread rate)
+ *   econ_floor_ns  the economics' least arithmetic on the pieces it counted
+ *                  (a discount factor and four sums each), beside what it
+ *                  costs (econ_cost_ns) and what 0.5 x floor leaves for it
+ *                  beside the clinical model (econ_allowance_ns)
+ *   full_share_cap the best full rate / io_bound while the simulation shares
+ *                  the threads with the compressor
  *   peak RSS       of `nelmsim run -n N --trajectories none` child processes
  */
 #define _DEFAULT_SOURCE /* wait4 */
@@ -47,6 +53,7 @@
 
 #include "bench_util.h"
 #include "build_info.h"
+#include "econ_params.h"
 #include "engine.h"
 #include "h5out.h"
 #include "lifetable.h"
@@ -163,6 +170,38 @@ static double
 floor_chained_seconds(const nelm_model *m, const nelm_draw_stats *st, double *sink)
 {
     return replay_seconds(m, st, sink, true);
+}
+
+/* Seconds for the least arithmetic the health economics must do on the
+ * counted pieces (spans of constant utility and cost): per piece, one
+ * discount factor from the same tables as the walk (nelm_econ_factor), the
+ * discounted integral from it and the previous one, and the four sums
+ * (QALYs and cost, discounted and not); no state, no age norms. The times
+ * rise within groups of 8 pieces, as within a trajectory. */
+static double
+econ_floor_seconds(const nelm_draw_stats *st, double *sink)
+{
+    const nelm_econ_params *x = &P.econ;
+    const nelm_econ_disc *tb = &x->disc_effect;
+    double id = x->d_effect > 0 ? 1.0 / x->d_effect : 0;
+    double t0 = bench_now();
+    double qu = 0, qd = 0, cu = 0, cd = 0, t = 0, e = 1;
+    for (uint64_t i = 0; i < st->econ_pieces; i++) {
+        if ((i & 7) == 0)
+            t = 0, e = 1;
+        double te = t + 0.5 + 3.1 * (double)(i & 7) + 1e-3 * (double)(i & 1023);
+        double ee = nelm_econ_factor(tb, te);
+        double wd = x->d_effect == 0 ? te - t : (e - ee) * id;
+        double u = 0.7 + 0.01 * (double)(i & 3), c = 100.0 * (double)(i & 1);
+        qu += u * (te - t);
+        qd += u * wd;
+        cu += c * (te - t);
+        cd += c * wd;
+        t = te;
+        e = ee;
+    }
+    *sink += qu + qd + cu + cd;
+    return bench_now() - t0;
 }
 
 /* sequential write bandwidth with fsync, bytes/s */
@@ -372,11 +411,12 @@ main(int argc, char **argv)
     /* best (shortest) of `repeat` interleaved repetitions; spread = worst / best */
     static nelm_run_result r1, rT, rf, rc;
     double ps = (double)n * S;
-    double best[9], worst[9]; /* seconds: one thread, T threads, end-to-end 1 and T, floor,
-                                 full, chained floor, full end-to-end, one thread without
-                                 economics; the compressor's bandwidth apart */
+    double best[10], worst[10]; /* seconds: one thread, T threads, end-to-end 1 and T, floor,
+                                   full, chained floor, full end-to-end, one thread without
+                                   economics, economics floor; the compressor's bandwidth
+                                   apart */
     double comp_bw = 0, comp_worst = 0;
-    for (int k = 0; k < 9; k++)
+    for (int k = 0; k < 10; k++)
         best[k] = INFINITY, worst[k] = 0;
     for (int rep = 0; rep < repeat; rep++) {
         if (rep > 0) {
@@ -390,16 +430,17 @@ main(int argc, char **argv)
             run_once(&m, n, T, NELM_TRAJ_FULL, out, &rf) ||
             run_once(&m_clin, n, 1, NELM_TRAJ_NONE, NULL, &rc))
             return 1;
-        double secs[9] = {r1.sim_seconds,
-                          rT.sim_seconds,
-                          r1.seconds,
-                          rT.seconds,
-                          floor_seconds(&m, &r1.stats, &sink),
-                          rf.sim_seconds,
-                          floor_chained_seconds(&m, &r1.stats, &sink),
-                          rf.seconds,
-                          rc.sim_seconds};
-        for (int k = 0; k < 9; k++) {
+        double secs[10] = {r1.sim_seconds,
+                           rT.sim_seconds,
+                           r1.seconds,
+                           rT.seconds,
+                           floor_seconds(&m, &r1.stats, &sink),
+                           rf.sim_seconds,
+                           floor_chained_seconds(&m, &r1.stats, &sink),
+                           rf.seconds,
+                           rc.sim_seconds,
+                           econ_floor_seconds(&r1.stats, &sink)};
+        for (int k = 0; k < 10; k++) {
             best[k] = secs[k] < best[k] ? secs[k] : best[k];
             worst[k] = secs[k] > worst[k] ? secs[k] : worst[k];
         }
@@ -420,6 +461,13 @@ main(int argc, char **argv)
     for (int f = 0; f < NELM_DIST_NFAMILIES; f++)
         draws += r1.stats.family[f];
     double floor_rate = ps / best[4], floor_chained_rate = ps / best[6];
+    /* the economics' least arithmetic beside the draws' floor, and what the
+     * target 0.5 x floor leaves for it beside the clinical model as it runs
+     * (seconds per patient-strategy; negative: nothing) */
+    double econ_floor_ns = 1e9 * best[9] / ps, econ_pieces = (double)r1.stats.econ_pieces / ps;
+    double floor_econ_rate = ps / (best[4] + best[9]);
+    double econ_allowance_ns = 1e9 * (2.0 / floor_rate - 1.0 / outcomes_clin);
+    double econ_cost_ns = 1e9 * (1.0 / outcomes_rate - 1.0 / outcomes_clin);
     double full_rate = ps / best[5], full_end_to_end = ps / best[7];
     double raw_pp = (double)rf.raw_bytes / ps, stored_pp = (double)rf.stored_bytes / ps;
     double disk = 0;
@@ -430,6 +478,10 @@ main(int argc, char **argv)
     double comp_rate = raw_pp > 0 ? comp_bw / raw_pp : 0;
     double disk_rate = stored_pp > 0 ? disk / stored_pp : 0;
     double io_bound_rate = comp_rate < disk_rate ? comp_rate : disk_rate;
+    /* the best full rate while the simulation shares the threads with the
+     * compressor: each trajectory costs both (the writer's own work aside) */
+    double share_cap =
+        io_bound_rate > 0 ? 1.0 / (1.0 / io_bound_rate + 1.0 / outcomes_rate_T) / io_bound_rate : 0;
     double spread[7];
     for (int k = 0; k < 6; k++)
         spread[k] = worst[k] / best[k];
@@ -447,14 +499,18 @@ main(int argc, char **argv)
                "\"compressor_bytes_per_s\": %.4g, \"efficiency\": %.3f, \"utilisation\": %.3f, "
                "\"raw_bytes_per_patient\": %.1f, \"stored_bytes_per_patient\": %.1f, "
                "\"peak_rss_mb_1e5\": %.1f, \"peak_rss_mb_1e6\": %.1f, \"peak_rss_mb_1e7\": %.1f, "
+               "\"econ_pieces_per_patient\": %.3f, \"econ_floor_ns\": %.1f, "
+               "\"econ_cost_ns\": %.1f, \"econ_allowance_ns\": %.1f, "
+               "\"floor_with_economics_rate\": %.4g, \"full_share_cap\": %.3f, "
                "\"repeat\": %d, \"spread_outcomes\": %.2f, \"spread_floor\": %.2f, "
                "\"spread_full\": %.2f, \"spread_compressor\": %.2f, "
                "\"version\": \"%s\", \"git\": \"%s\"}\n",
                T, (unsigned long long)n, P.nstrategies, per_ps, floor_rate, outcomes_rate,
                outcomes_clin, outcomes_rate_T, end_to_end, end_to_end_T, full_rate, full_end_to_end,
                floor_chained_rate, io_bound_rate, disk, comp_bw, efficiency, utilisation, raw_pp,
-               stored_pp, rss5, rss6, rss7, repeat, spread[0], spread[4], spread[5], spread[6],
-               NELM_VERSION, NELM_GIT_REV);
+               stored_pp, rss5, rss6, rss7, econ_pieces, econ_floor_ns, econ_cost_ns,
+               econ_allowance_ns, floor_econ_rate, share_cap, repeat, spread[0], spread[4],
+               spread[5], spread[6], NELM_VERSION, NELM_GIT_REV);
     } else {
         printf("nelmsim %s (git %s), %s; %d threads\n", NELM_VERSION, NELM_GIT_REV,
                NELM_BUILD_FLAGS, T);
@@ -476,6 +532,11 @@ main(int argc, char **argv)
                outcomes_rate / floor_rate);
         printf("  without economics          %10.4g /s (one core) = %.2f x floor\n", outcomes_clin,
                outcomes_clin / floor_rate);
+        printf("  economics: %.2f pieces per patient-strategy; they cost %.1f ns, their least "
+               "arithmetic %.1f ns;\n    0.5 x floor leaves %.1f ns beside the clinical model; "
+               "floor with the economics' %10.4g /s = %.2f x it\n",
+               econ_pieces, econ_cost_ns, econ_floor_ns, econ_allowance_ns, floor_econ_rate,
+               outcomes_rate / floor_econ_rate);
         printf("floor, each draw waiting     %10.4g /s (one core); outcomes = %.2f x it\n",
                floor_chained_rate, outcomes_rate / floor_chained_rate);
         printf("outcomes only, %d threads     %10.4g /s, efficiency %.3f (threads busy %.3f)\n", T,
@@ -490,6 +551,7 @@ main(int argc, char **argv)
                disk_rate, stored_pp);
         printf("  I/O bound                  %10.4g /s; full = %.2f x bound\n", io_bound_rate,
                io_bound_rate > 0 ? full_rate / io_bound_rate : 0);
+        printf("  the simulation sharing the %d threads caps full at %.2f x bound\n", T, share_cap);
         printf("bytes per patient-strategy   %.1f raw, %.1f stored\n", raw_pp, stored_pp);
         printf("peak RSS (summaries only)    1e5: %.1f MB  1e6: %.1f MB  1e7: %.1f MB\n", rss5,
                rss6, rss7);
