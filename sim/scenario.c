@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,6 @@
 #include "scenario.h"
 #include "specfun.h"
 #include "yamltree.h"
-
-static int fail_at(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-/* "file:line:col: key: what" at node n */
-static int
-fail_at(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
-{
-    char what[NELM_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return NELM_FAIL(e, NELM_ERR_PARAM, "%s:%d:%d: %s: %s", n->file, n->line, n->col, key, what);
-}
 
 /* a plain scalar that is a finite number */
 static bool
@@ -52,31 +33,10 @@ want_number(const nelm_ynode *map, const char *key, const char *path, double *v,
 {
     const nelm_ynode *n = nelm_ymap_get(map, key);
     if (n == NULL)
-        return fail_at(e, map, path, "missing '%s'", key);
+        return nelm_yfail(e, map, path, "missing '%s'", key);
     if (!number_of(n, v))
-        return fail_at(e, n, path, "'%s' must be a finite number (got '%s')", key,
-                       n->kind == NELM_YSCALAR ? n->str : "a collection");
-    return 0;
-}
-
-/* keys of a mapping must be among allowed (NULL-terminated) */
-static int
-check_keys(const nelm_ynode *map, const char *const *allowed, const char *where, nelm_err *e)
-{
-    for (size_t i = 0; i < map->n; i++) {
-        const char *k = map->keys[i]->str;
-        size_t j = 0;
-        while (allowed[j] && strcmp(allowed[j], k) != 0)
-            j++;
-        if (allowed[j] == NULL) {
-            char list[256] = "";
-            for (size_t q = 0; allowed[q]; q++) {
-                strncat(list, q ? ", " : "", sizeof list - strlen(list) - 1);
-                strncat(list, allowed[q], sizeof list - strlen(list) - 1);
-            }
-            return fail_at(e, map->keys[i], where, "unknown key '%s' (expected %s)", k, list);
-        }
-    }
+        return nelm_yfail(e, n, path, "'%s' must be a finite number (got '%s')", key,
+                          n->kind == NELM_YSCALAR ? n->str : "a collection");
     return 0;
 }
 
@@ -84,11 +44,12 @@ static int
 check_path(const nelm_ynode *key, const char *what, nelm_err *e)
 {
     if (key->len == 0 || key->len >= NELM_PATH_MAX)
-        return fail_at(e, key, what, "parameter path must have 1 to %d characters",
-                       NELM_PATH_MAX - 1);
+        return nelm_yfail(e, key, what, "parameter path must have 1 to %d characters",
+                          NELM_PATH_MAX - 1);
     for (const char *c = key->str; *c; c++)
         if (*c == '=' || *c == ' ' || *c == '\t')
-            return fail_at(e, key, what, "'%s' is not a parameter path (like a.b[0].c)", key->str);
+            return nelm_yfail(e, key, what, "'%s' is not a parameter path (like a.b[0].c)",
+                              key->str);
     return 0;
 }
 
@@ -97,12 +58,12 @@ static int
 scalar_text(const nelm_ynode *v, const char *path, char **out, nelm_err *e)
 {
     if (v->kind != NELM_YSCALAR)
-        return fail_at(e, v, path, "values must be scalars (numbers or names)");
+        return nelm_yfail(e, v, path, "values must be scalars (numbers or names)");
     if (v->len + 1 > NELM_SCEN_SET_MAX - NELM_PATH_MAX - 2)
-        return fail_at(e, v, path, "value too long");
+        return nelm_yfail(e, v, path, "value too long");
     for (const char *c = v->str; *c; c++)
         if (*c == '\n' || *c == '\r')
-            return fail_at(e, v, path, "values must be on one line");
+            return nelm_yfail(e, v, path, "values must be on one line");
     /* quoted scalars stay strings: re-quote them for the override */
     size_t len = v->len + 3;
     char *t = nelm_malloc(len);
@@ -114,7 +75,7 @@ scalar_text(const nelm_ynode *v, const char *path, char **out, nelm_err *e)
         snprintf(t, len, "\"%s\"", v->str);
     else {
         free(t);
-        return fail_at(e, v, path, "quoted values may not contain '\"' or '\\'");
+        return nelm_yfail(e, v, path, "quoted values may not contain '\"' or '\\'");
     }
     *out = t;
     return 0;
@@ -129,9 +90,9 @@ add_param(nelm_scen_spec *s, const nelm_ynode *key, const char *section, nelm_sc
         return ret;
     for (size_t j = 0; j < s->nparams; j++)
         if (strcmp(s->params[j].path, key->str) == 0)
-            return fail_at(e, key, section, "'%s' is given twice", key->str);
+            return nelm_yfail(e, key, section, "'%s' is given twice", key->str);
     if (s->nparams == NELM_SCEN_MAX_PARAMS)
-        return fail_at(e, key, section, "at most %d parameters", NELM_SCEN_MAX_PARAMS);
+        return nelm_yfail(e, key, section, "at most %d parameters", NELM_SCEN_MAX_PARAMS);
     nelm_scen_param *q = &s->params[s->nparams++];
     memset(q, 0, sizeof *q);
     snprintf(q->path, sizeof q->path, "%s", key->str);
@@ -146,7 +107,7 @@ static int
 read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm_err *e)
 {
     if (lists->kind != NELM_YMAP || lists->n == 0)
-        return fail_at(e, lists, section, "expected a mapping of parameter paths to lists");
+        return nelm_yfail(e, lists, section, "expected a mapping of parameter paths to lists");
     uint64_t points = 1;
     for (size_t i = 0; i < lists->n; i++) {
         nelm_scen_param *q = NULL;
@@ -155,9 +116,9 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
             return ret;
         const nelm_ynode *v = lists->vals[i];
         if (v->kind != NELM_YSEQ || v->n == 0)
-            return fail_at(e, v, q->path, "expected a non-empty list of values");
+            return nelm_yfail(e, v, q->path, "expected a non-empty list of values");
         if (v->n > NELM_SCEN_MAX_VALUES)
-            return fail_at(e, v, q->path, "at most %d values", NELM_SCEN_MAX_VALUES);
+            return nelm_yfail(e, v, q->path, "at most %d values", NELM_SCEN_MAX_VALUES);
         q->nvalues = v->n;
         q->text = nelm_calloc(v->n, sizeof *q->text);
         q->num = nelm_calloc(v->n, sizeof *q->num);
@@ -185,21 +146,22 @@ read_sweep(nelm_scen_spec *s, const nelm_ynode *lists, const char *section, nelm
                     continue;
                 }
                 if (q->nlevels == NELM_SCEN_MAX_LEVELS)
-                    return fail_at(e, v, q->path, "at most %d distinct non-numeric values",
-                                   NELM_SCEN_MAX_LEVELS);
+                    return nelm_yfail(e, v, q->path, "at most %d distinct non-numeric values",
+                                      NELM_SCEN_MAX_LEVELS);
                 q->level[k] = (uint8_t)q->nlevels++;
             }
         }
         if (s->zip) {
             if (i > 0 && v->n != points)
-                return fail_at(e, v, q->path,
-                               "zip: every list must have the same length (%llu values before, "
-                               "%zu here)",
-                               (unsigned long long)points, v->n);
+                return nelm_yfail(e, v, q->path,
+                                  "zip: every list must have the same length (%llu values before, "
+                                  "%zu here)",
+                                  (unsigned long long)points, v->n);
             points = v->n;
         } else {
             if (points > NELM_SCEN_MAX / v->n)
-                return fail_at(e, v, q->path, "the grid has more than %d scenarios", NELM_SCEN_MAX);
+                return nelm_yfail(e, v, q->path, "the grid has more than %d scenarios",
+                                  NELM_SCEN_MAX);
             points *= v->n;
         }
     }
@@ -211,11 +173,12 @@ static int
 read_psa_dist(nelm_scen_param *q, const nelm_ynode *d, nelm_err *e)
 {
     if (d->kind != NELM_YMAP)
-        return fail_at(e, d, q->path, "expected a mapping like {dist: beta, mean: 0.2, se: 0.05}");
+        return nelm_yfail(e, d, q->path,
+                          "expected a mapping like {dist: beta, mean: 0.2, se: 0.05}");
     const nelm_ynode *dn = nelm_ymap_get(d, "dist");
     if (dn == NULL || dn->kind != NELM_YSCALAR)
-        return fail_at(e, d, q->path,
-                       "missing 'dist' (beta, lognormal, gamma, normal, uniform or fixed)");
+        return nelm_yfail(e, d, q->path,
+                          "missing 'dist' (beta, lognormal, gamma, normal, uniform or fixed)");
     const char *name = dn->str;
     double a = 0, b = 0, c = 0;
     int ret = 0;
@@ -223,14 +186,14 @@ read_psa_dist(nelm_scen_param *q, const nelm_ynode *d, nelm_err *e)
     if (strcmp(name, "beta") == 0) {
         if (nelm_ymap_get(d, "events") || nelm_ymap_get(d, "total")) {
             static const char *const k[] = {"dist", "events", "total", NULL};
-            if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+            if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
                 (ret = want_number(d, "events", q->path, &a, e)) != 0 ||
                 (ret = want_number(d, "total", q->path, &b, e)) != 0)
                 return ret;
             ret = nelm_psa_beta_events(a, b, &q->dist, &inner);
         } else {
             static const char *const k[] = {"dist", "mean", "se", NULL};
-            if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+            if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
                 (ret = want_number(d, "mean", q->path, &a, e)) != 0 ||
                 (ret = want_number(d, "se", q->path, &b, e)) != 0)
                 return ret;
@@ -238,50 +201,50 @@ read_psa_dist(nelm_scen_param *q, const nelm_ynode *d, nelm_err *e)
         }
     } else if (strcmp(name, "lognormal") == 0) {
         static const char *const k[] = {"dist", "estimate", "ci", NULL};
-        if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+        if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
             (ret = want_number(d, "estimate", q->path, &a, e)) != 0)
             return ret;
         const nelm_ynode *ci = nelm_ymap_get(d, "ci");
         if (ci == NULL || ci->kind != NELM_YSEQ || ci->n != 2 || !number_of(ci->vals[0], &b) ||
             !number_of(ci->vals[1], &c))
-            return fail_at(e, ci ? ci : d, q->path,
-                           "'ci' must be the 95 %% interval as two numbers [low, high]");
+            return nelm_yfail(e, ci ? ci : d, q->path,
+                              "'ci' must be the 95 %% interval as two numbers [low, high]");
         ret = nelm_psa_lnorm_ci(a, b, c, &q->dist, &inner);
     } else if (strcmp(name, "gamma") == 0) {
         static const char *const k[] = {"dist", "mean", "se", NULL};
-        if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+        if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
             (ret = want_number(d, "mean", q->path, &a, e)) != 0 ||
             (ret = want_number(d, "se", q->path, &b, e)) != 0)
             return ret;
         ret = nelm_psa_gamma_mean_se(a, b, &q->dist, &inner);
     } else if (strcmp(name, "normal") == 0) {
         static const char *const k[] = {"dist", "mean", "sd", NULL};
-        if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+        if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
             (ret = want_number(d, "mean", q->path, &a, e)) != 0 ||
             (ret = want_number(d, "sd", q->path, &b, e)) != 0)
             return ret;
         ret = nelm_psa_normal(a, b, &q->dist, &inner);
     } else if (strcmp(name, "uniform") == 0) {
         static const char *const k[] = {"dist", "min", "max", NULL};
-        if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+        if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
             (ret = want_number(d, "min", q->path, &a, e)) != 0 ||
             (ret = want_number(d, "max", q->path, &b, e)) != 0)
             return ret;
         ret = nelm_psa_uniform_range(a, b, &q->dist, &inner);
     } else if (strcmp(name, "fixed") == 0) {
         static const char *const k[] = {"dist", "value", NULL};
-        if ((ret = check_keys(d, k, q->path, e)) != 0 ||
+        if ((ret = nelm_ycheck_keys(d, k, q->path, e)) != 0 ||
             (ret = want_number(d, "value", q->path, &a, e)) != 0)
             return ret;
         ret = nelm_psa_fixed(a, &q->dist, &inner);
     } else {
-        return fail_at(e, dn, q->path,
-                       "unknown dist '%s' (expected beta, lognormal, gamma, normal, uniform or "
-                       "fixed)",
-                       name);
+        return nelm_yfail(e, dn, q->path,
+                          "unknown dist '%s' (expected beta, lognormal, gamma, normal, uniform or "
+                          "fixed)",
+                          name);
     }
     if (ret != 0)
-        return fail_at(e, d, q->path, "%s", inner.msg);
+        return nelm_yfail(e, d, q->path, "%s", inner.msg);
     q->key = nelm_psa_path_key(q->path);
     return 0;
 }
@@ -290,8 +253,8 @@ static int
 read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
 {
     if (list->kind != NELM_YSEQ)
-        return fail_at(e, list, "correlation",
-                       "expected a list of {between: [path, path], rho: r}");
+        return nelm_yfail(e, list, "correlation",
+                          "expected a list of {between: [path, path], rho: r}");
     size_t P = s->nparams;
     double *rho = nelm_calloc(P * P, sizeof *rho);
     int *grp = nelm_malloc(P * sizeof *grp);
@@ -309,23 +272,23 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
         const nelm_ynode *it = list->vals[k];
         static const char *const keys[] = {"between", "rho", NULL};
         if (it->kind != NELM_YMAP) {
-            ret = fail_at(e, it, "correlation", "expected {between: [path, path], rho: r}");
+            ret = nelm_yfail(e, it, "correlation", "expected {between: [path, path], rho: r}");
             break;
         }
-        if ((ret = check_keys(it, keys, "correlation", e)) != 0)
+        if ((ret = nelm_ycheck_keys(it, keys, "correlation", e)) != 0)
             break;
         const nelm_ynode *bt = nelm_ymap_get(it, "between");
         double r = 0;
         if (bt == NULL || bt->kind != NELM_YSEQ || bt->n != 2 ||
             bt->vals[0]->kind != NELM_YSCALAR || bt->vals[1]->kind != NELM_YSCALAR) {
-            ret = fail_at(e, bt ? bt : it, "correlation", "'between' must name two parameters");
+            ret = nelm_yfail(e, bt ? bt : it, "correlation", "'between' must name two parameters");
             break;
         }
         if ((ret = want_number(it, "rho", "correlation", &r, e)) != 0)
             break;
         if (!(r > -1.0 && r < 1.0)) {
-            ret = fail_at(e, nelm_ymap_get(it, "rho"), "correlation",
-                          "rho must be strictly between -1 and 1 (got %g)", r);
+            ret = nelm_yfail(e, nelm_ymap_get(it, "rho"), "correlation",
+                             "rho must be strictly between -1 and 1 (got %g)", r);
             break;
         }
         size_t ix[2];
@@ -334,18 +297,18 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
             while (j < P && strcmp(s->params[j].path, bt->vals[w]->str) != 0)
                 j++;
             if (j == P)
-                ret = fail_at(e, bt->vals[w], "correlation", "'%s' is not one of the parameters",
-                              bt->vals[w]->str);
+                ret = nelm_yfail(e, bt->vals[w], "correlation", "'%s' is not one of the parameters",
+                                 bt->vals[w]->str);
             ix[w] = j;
         }
         if (ret != 0)
             break;
         if (ix[0] == ix[1]) {
-            ret = fail_at(e, bt, "correlation", "a parameter with itself");
+            ret = nelm_yfail(e, bt, "correlation", "a parameter with itself");
             break;
         }
         if (rho[ix[0] * P + ix[1]] != 0) {
-            ret = fail_at(e, bt, "correlation", "this pair is given twice");
+            ret = nelm_yfail(e, bt, "correlation", "this pair is given twice");
             break;
         }
         rho[ix[0] * P + ix[1]] = rho[ix[1] * P + ix[0]] = r;
@@ -388,10 +351,10 @@ read_correlation(nelm_scen_spec *s, const nelm_ynode *list, nelm_err *e)
                 c[a * n + b] = rho[member[a] * P + member[b]];
         nelm_err inner = {0};
         if (nelm_psa_cholesky(c, n, g->chol, &inner) != 0)
-            ret = fail_at(e, list, "correlation",
-                          "the correlations of %s and the parameters correlated with it are "
-                          "not a valid correlation matrix (%s)",
-                          s->params[member[0]].path, inner.msg);
+            ret = nelm_yfail(e, list, "correlation",
+                             "the correlations of %s and the parameters correlated with it are "
+                             "not a valid correlation matrix (%s)",
+                             s->params[member[0]].path, inner.msg);
         free(c);
         for (size_t a = 0; a < n; a++)
             s->params[member[a]].group = (int)(s->ngroups - 1);
@@ -473,12 +436,13 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
     }
     static const char *const sweep_keys[] = {"model", "set", "grid", "zip", NULL};
     static const char *const psa_keys[] = {"model", "set", "parameters", "correlation", NULL};
-    if ((ret = check_keys(root, kind == NELM_SCEN_SWEEP ? sweep_keys : psa_keys, cmd, e)) != 0)
+    if ((ret = nelm_ycheck_keys(root, kind == NELM_SCEN_SWEEP ? sweep_keys : psa_keys, cmd, e)) !=
+        0)
         goto out;
     const nelm_ynode *model = nelm_ymap_get(root, "model");
     if (model) {
         if (model->kind != NELM_YSCALAR || model->len == 0) {
-            ret = fail_at(e, model, "model", "expected a parameter file name");
+            ret = nelm_yfail(e, model, "model", "expected a parameter file name");
             goto out;
         }
         const char *m = model->str;
@@ -503,11 +467,11 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
     const nelm_ynode *set = nelm_ymap_get(root, "set");
     if (set) {
         if (set->kind != NELM_YMAP) {
-            ret = fail_at(e, set, "set", "expected a mapping of parameter paths to values");
+            ret = nelm_yfail(e, set, "set", "expected a mapping of parameter paths to values");
             goto out;
         }
         if (set->n > NELM_SCEN_MAX_SETS) {
-            ret = fail_at(e, set, "set", "at most %d overrides", NELM_SCEN_MAX_SETS);
+            ret = nelm_yfail(e, set, "set", "at most %d overrides", NELM_SCEN_MAX_SETS);
             goto out;
         }
         s->sets = nelm_calloc(set->n ? set->n : 1, sizeof *s->sets);
@@ -539,7 +503,7 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
     if (kind == NELM_SCEN_SWEEP) {
         const nelm_ynode *grid = nelm_ymap_get(root, "grid"), *zip = nelm_ymap_get(root, "zip");
         if ((grid == NULL) == (zip == NULL)) {
-            ret = grid ? fail_at(e, zip, "zip", "give either grid or zip, not both")
+            ret = grid ? nelm_yfail(e, zip, "zip", "give either grid or zip, not both")
                        : NELM_FAIL(e, NELM_ERR_PARAM,
                                    "%s:%d:%d: sweep: missing 'grid' (every combination) or 'zip' "
                                    "(lists taken element by element)",
@@ -551,8 +515,8 @@ nelm_scen_load(nelm_scen_spec *s, nelm_scen_kind kind, const char *path, nelm_er
     } else {
         const nelm_ynode *pars = nelm_ymap_get(root, "parameters");
         if (pars == NULL || pars->kind != NELM_YMAP || pars->n == 0) {
-            ret = pars ? fail_at(e, pars, "parameters",
-                                 "expected a mapping of parameter paths to distributions")
+            ret = pars ? nelm_yfail(e, pars, "parameters",
+                                    "expected a mapping of parameter paths to distributions")
                        : NELM_FAIL(e, NELM_ERR_PARAM,
                                    "%s:%d:%d: psa: missing 'parameters' (paths with their "
                                    "distributions)",

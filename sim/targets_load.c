@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,56 +14,17 @@
 
 /* ---- reading the file: helpers --------------------------------------------------- */
 
-static int fail_at(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-/* "file:line:col: key: what" at node n */
-static int
-fail_at(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
-{
-    char what[NELM_ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return NELM_FAIL(e, NELM_ERR_PARAM, "%s:%d:%d: %s: %s", n->file, n->line, n->col, key, what);
-}
-
 static const char *
 kind_of(const nelm_ynode *n)
 {
     return n->kind == NELM_YMAP ? "a mapping" : n->kind == NELM_YSEQ ? "a list" : "a scalar";
 }
 
-/* keys of a mapping must be among allowed (NULL-terminated) */
-static int
-check_keys(const nelm_ynode *map, const char *const *allowed, const char *where, nelm_err *e)
-{
-    for (size_t i = 0; i < map->n; i++) {
-        const char *k = map->keys[i]->str;
-        size_t j = 0;
-        while (allowed[j] && strcmp(allowed[j], k) != 0)
-            j++;
-        if (allowed[j] == NULL) {
-            char list[512] = "";
-            for (size_t q = 0; allowed[q]; q++) {
-                strncat(list, q ? ", " : "", sizeof list - strlen(list) - 1);
-                strncat(list, allowed[q], sizeof list - strlen(list) - 1);
-            }
-            return fail_at(e, map->keys[i], where, "unknown key '%s' (expected %s)", k, list);
-        }
-    }
-    return 0;
-}
-
 static int
 want_map(const nelm_ynode *n, const char *where, nelm_err *e)
 {
     if (n->kind != NELM_YMAP)
-        return fail_at(e, n, where, "expected a mapping, got %s", kind_of(n));
+        return nelm_yfail(e, n, where, "expected a mapping, got %s", kind_of(n));
     return 0;
 }
 
@@ -73,12 +33,12 @@ static int
 read_number(const nelm_ynode *n, const char *where, double *v, nelm_err *e)
 {
     if (n->kind != NELM_YSCALAR || !n->plain || n->len == 0)
-        return fail_at(e, n, where, "expected a number, got %s", kind_of(n));
+        return nelm_yfail(e, n, where, "expected a number, got %s", kind_of(n));
     char *end = NULL;
     errno = 0;
     double x = strtod(n->str, &end);
     if (end == n->str || *end != '\0' || errno == ERANGE || !isfinite(x))
-        return fail_at(e, n, where, "'%.60s' is not a finite number", n->str);
+        return nelm_yfail(e, n, where, "'%.60s' is not a finite number", n->str);
     *v = x;
     return 0;
 }
@@ -87,13 +47,13 @@ static int
 read_pair(const nelm_ynode *n, const char *where, double v[2], nelm_err *e)
 {
     if (n->kind != NELM_YSEQ || n->n != 2)
-        return fail_at(e, n, where, "expected [LOW, HIGH], got %s", kind_of(n));
+        return nelm_yfail(e, n, where, "expected [LOW, HIGH], got %s", kind_of(n));
     int ret;
     if ((ret = read_number(n->vals[0], where, &v[0], e)) != 0 ||
         (ret = read_number(n->vals[1], where, &v[1], e)) != 0)
         return ret;
     if (!(v[0] < v[1]))
-        return fail_at(e, n, where, "expected LOW < HIGH, got [%g, %g]", v[0], v[1]);
+        return nelm_yfail(e, n, where, "expected LOW < HIGH, got [%g, %g]", v[0], v[1]);
     return 0;
 }
 
@@ -101,7 +61,8 @@ static int
 read_text(const nelm_ynode *n, const char *where, char **out, nelm_err *e)
 {
     if (n->kind != NELM_YSCALAR || n->len == 0)
-        return fail_at(e, n, where, "expected text, got %s", n->len == 0 ? "nothing" : kind_of(n));
+        return nelm_yfail(e, n, where, "expected text, got %s",
+                          n->len == 0 ? "nothing" : kind_of(n));
     free(*out);
     if ((*out = nelm_strdup(n->str)) == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (targets)");
@@ -112,11 +73,11 @@ static int
 read_name(const nelm_ynode *n, const char *where, char out[NELM_NAME_MAX], nelm_err *e)
 {
     if (n->kind != NELM_YSCALAR || n->len == 0 || n->len >= NELM_NAME_MAX)
-        return fail_at(e, n, where, "expected a name of 1 to %d characters", NELM_NAME_MAX - 1);
+        return nelm_yfail(e, n, where, "expected a name of 1 to %d characters", NELM_NAME_MAX - 1);
     for (const char *c = n->str; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-'))
-            return fail_at(e, n, where, "'%s': names have letters, digits, '_' and '-' only",
-                           n->str);
+            return nelm_yfail(e, n, where, "'%s': names have letters, digits, '_' and '-' only",
+                              n->str);
     memcpy(out, n->str, n->len + 1);
     return 0;
 }
@@ -136,8 +97,8 @@ read_enum(const nelm_ynode *n, const char *where, const char *const *names, size
         strncat(list, q ? ", " : "", sizeof list - strlen(list) - 1);
         strncat(list, names[q], sizeof list - strlen(list) - 1);
     }
-    return fail_at(e, n, where, "'%.60s' is not one of %s",
-                   n->kind == NELM_YSCALAR ? n->str : kind_of(n), list);
+    return nelm_yfail(e, n, where, "'%.60s' is not one of %s",
+                      n->kind == NELM_YSCALAR ? n->str : kind_of(n), list);
 }
 
 /* ---- YAML nodes back to flow text, for --set-style overrides ---- */
@@ -293,13 +254,14 @@ read_sets(const nelm_ynode *set, const char *where, nelm_tsets *s, nelm_err *e)
     for (size_t i = 0; i < set->n && ret == 0; i++) {
         const nelm_ynode *k = set->keys[i];
         if (k->len == 0 || k->len >= NELM_PATH_MAX)
-            return fail_at(e, k, where, "parameter path must have 1 to %d characters",
-                           NELM_PATH_MAX - 1);
+            return nelm_yfail(e, k, where, "parameter path must have 1 to %d characters",
+                              NELM_PATH_MAX - 1);
         for (const char *c = k->str; *c; c++)
             if (*c == '=' || isspace((unsigned char)*c))
-                return fail_at(e, k, where, "'%s' is not a parameter path (like a.b[0].c)", k->str);
+                return nelm_yfail(e, k, where, "'%s' is not a parameter path (like a.b[0].c)",
+                                  k->str);
         if (strncmp(k->str, "strategies", 10) == 0 && (k->str[10] == '\0' || k->str[10] == '.'))
-            return fail_at(e, k, where, "strategies are the arms: give them under arms");
+            return nelm_yfail(e, k, where, "strategies are the arms: give them under arms");
         ret = sets_add(s, k->str, set->vals[i], k->line, k->col, e);
     }
     return ret;
@@ -316,21 +278,21 @@ parse_arm(nelm_target *tg, nelm_tarm *a, const nelm_ynode *key, const nelm_ynode
                                        "note",   "description", NULL};
     int ret;
     if ((ret = read_name(key, where, a->name, e)) != 0 || (ret = want_map(node, where, e)) != 0 ||
-        (ret = check_keys(node, keys, where, e)) != 0)
+        (ret = nelm_ycheck_keys(node, keys, where, e)) != 0)
         return ret;
     a->line = key->line;
     a->col = key->col;
     const nelm_ynode *o = nelm_ymap_get(node, "origin");
     if (o == NULL)
-        return fail_at(e, node, where,
-                       "missing 'origin' (the instance whose first start is time zero)");
+        return nelm_yfail(e, node, where,
+                          "missing 'origin' (the instance whose first start is time zero)");
     if (o->kind == NELM_YMAP) {
         static const char *const okeys[] = {"instance", "line", NULL};
-        if ((ret = check_keys(o, okeys, where, e)) != 0)
+        if ((ret = nelm_ycheck_keys(o, okeys, where, e)) != 0)
             return ret;
         const nelm_ynode *oi = nelm_ymap_get(o, "instance"), *ol = nelm_ymap_get(o, "line");
         if (oi == NULL)
-            return fail_at(e, o, where, "origin: missing 'instance'");
+            return nelm_yfail(e, o, where, "origin: missing 'instance'");
         if ((ret = read_name(oi, where, a->origin, e)) != 0)
             return ret;
         if (ol) {
@@ -338,7 +300,7 @@ parse_arm(nelm_target *tg, nelm_tarm *a, const nelm_ynode *key, const nelm_ynode
             if ((ret = read_number(ol, where, &v, e)) != 0)
                 return ret;
             if (!(v >= 1 && v <= NELM_MAX_LINES && v == floor(v)))
-                return fail_at(e, ol, where, "origin line must be 1 to %d", NELM_MAX_LINES);
+                return nelm_yfail(e, ol, where, "origin line must be 1 to %d", NELM_MAX_LINES);
             a->origin_line = (int)v;
         }
     } else if ((ret = read_name(o, where, a->origin, e)) != 0) {
@@ -349,8 +311,8 @@ parse_arm(nelm_target *tg, nelm_tarm *a, const nelm_ynode *key, const nelm_ynode
         return ret;
     const nelm_ynode *lines = nelm_ymap_get(node, "lines");
     if (lines == NULL || lines->kind != NELM_YSEQ || lines->n == 0)
-        return fail_at(e, lines ? lines : node, where,
-                       "expected 'lines': a list of strategy lines (as in a parameter file)");
+        return nelm_yfail(e, lines ? lines : node, where,
+                          "expected 'lines': a list of strategy lines (as in a parameter file)");
     /* strategies={ARM: {lines: [...]}}: the arm is the only strategy of its
      * model (last, so the arm's own overrides cannot add others) */
     sbuf b = {0};
@@ -385,8 +347,8 @@ find_arm(const nelm_target *tg, const nelm_ynode *n, const char *where, size_t *
                 *out = i;
                 return 0;
             }
-    return fail_at(e, n, where, "'%.60s' is not an arm of this target",
-                   n->kind == NELM_YSCALAR ? n->str : kind_of(n));
+    return nelm_yfail(e, n, where, "'%.60s' is not an arm of this target",
+                      n->kind == NELM_YSCALAR ? n->str : kind_of(n));
 }
 
 static int
@@ -398,62 +360,63 @@ parse_stat(nelm_target *tg, nelm_tstat *s, const nelm_ynode *node, size_t idx, n
                                        "ci",     "range",    "n",   "events", "source", "note",
                                        "reason", "modelled", "why", NULL};
     int ret;
-    if ((ret = want_map(node, where, e)) != 0 || (ret = check_keys(node, keys, where, e)) != 0)
+    if ((ret = want_map(node, where, e)) != 0 ||
+        (ret = nelm_ycheck_keys(node, keys, where, e)) != 0)
         return ret;
     s->line = node->line;
     s->col = node->col;
     s->modelled = true;
     const nelm_ynode *n;
     if ((n = nelm_ymap_get(node, "name")) == NULL)
-        return fail_at(e, node, where, "missing 'name'");
+        return nelm_yfail(e, node, where, "missing 'name'");
     if ((ret = read_name(n, where, s->name, e)) != 0)
         return ret;
     if ((n = nelm_ymap_get(node, "kind")) == NULL)
-        return fail_at(e, node, where,
-                       "missing 'kind' (median, survival, proportion, incidence "
-                       "or hazard_ratio)");
+        return nelm_yfail(e, node, where,
+                          "missing 'kind' (median, survival, proportion, incidence "
+                          "or hazard_ratio)");
     int k = 0;
     if ((ret = read_enum(n, where, nelm_tg_tstat_names, NELM_NTSTATS, &k, e)) != 0)
         return ret;
     s->kind = (nelm_tstat_kind)k;
     if ((n = nelm_ymap_get(node, "arm")) == NULL)
-        return fail_at(e, node, where, "missing 'arm'");
+        return nelm_yfail(e, node, where, "missing 'arm'");
     if ((ret = find_arm(tg, n, where, &s->arm, e)) != 0)
         return ret;
     s->vs = s->arm;
     n = nelm_ymap_get(node, "vs");
     if (s->kind == NELM_TSTAT_HAZARD_RATIO) {
         if (n == NULL)
-            return fail_at(e, node, where, "a hazard ratio needs 'vs' (the control arm)");
+            return nelm_yfail(e, node, where, "a hazard ratio needs 'vs' (the control arm)");
         if ((ret = find_arm(tg, n, where, &s->vs, e)) != 0)
             return ret;
         if (s->vs == s->arm)
-            return fail_at(e, n, where, "'vs' must be another arm");
+            return nelm_yfail(e, n, where, "'vs' must be another arm");
     } else if (n != NULL) {
-        return fail_at(e, n, where, "'vs' is for hazard ratios only");
+        return nelm_yfail(e, n, where, "'vs' is for hazard ratios only");
     }
     n = nelm_ymap_get(node, "t");
     if (s->kind == NELM_TSTAT_SURVIVAL) {
         if (n == NULL)
-            return fail_at(e, node, where, "a survival statistic needs 't' (months)");
+            return nelm_yfail(e, node, where, "a survival statistic needs 't' (months)");
         if ((ret = read_number(n, where, &s->t, e)) != 0)
             return ret;
         if (!(s->t > 0))
-            return fail_at(e, n, where, "t must be > 0 months");
+            return nelm_yfail(e, n, where, "t must be > 0 months");
     } else {
         s->t = NAN;
         if (n != NULL)
-            return fail_at(e, n, where, "'t' is for survival statistics only");
+            return nelm_yfail(e, n, where, "'t' is for survival statistics only");
     }
     if ((n = nelm_ymap_get(node, "value")) == NULL)
-        return fail_at(e, node, where, "missing 'value' (the published figure)");
+        return nelm_yfail(e, node, where, "missing 'value' (the published figure)");
     if ((ret = read_number(n, where, &s->value, e)) != 0)
         return ret;
     bool prop = s->kind == NELM_TSTAT_SURVIVAL || s->kind == NELM_TSTAT_PROPORTION ||
                 s->kind == NELM_TSTAT_INCIDENCE;
     if (prop ? !(s->value >= 0 && s->value <= 1) : !(s->value > 0))
-        return fail_at(e, n, where, "value %g out of range (expected %s)", s->value,
-                       prop ? "a proportion from 0 to 1" : "> 0");
+        return nelm_yfail(e, n, where, "value %g out of range (expected %s)", s->value,
+                          prop ? "a proportion from 0 to 1" : "> 0");
     if ((n = nelm_ymap_get(node, "ci")) != NULL) {
         if ((ret = read_pair(n, where, s->ci, e)) != 0)
             return ret;
@@ -471,19 +434,19 @@ parse_stat(nelm_target *tg, nelm_tstat *s, const nelm_ynode *node, size_t idx, n
             if ((ret = read_number(n, where, &v, e)) != 0)
                 return ret;
             if (!(v >= 1 && v == floor(v)))
-                return fail_at(e, n, where, "%s must be a whole number >= 1", counts[c]);
+                return nelm_yfail(e, n, where, "%s must be a whole number >= 1", counts[c]);
             *(c == 0 ? &s->n : &s->events) = v;
         }
     if ((n = nelm_ymap_get(node, "modelled")) != NULL) {
         if (n->kind != NELM_YSCALAR || !n->plain ||
             (strcmp(n->str, "true") != 0 && strcmp(n->str, "false") != 0))
-            return fail_at(e, n, where, "modelled: expected true or false");
+            return nelm_yfail(e, n, where, "modelled: expected true or false");
         s->modelled = strcmp(n->str, "true") == 0;
     }
     if ((n = nelm_ymap_get(node, "why")) != NULL && (ret = read_text(n, where, &s->why, e)) != 0)
         return ret;
     if (!s->modelled && s->why == NULL)
-        return fail_at(e, node, where, "modelled: false needs 'why' (what the model lacks)");
+        return nelm_yfail(e, node, where, "modelled: false needs 'why' (what the model lacks)");
     if ((n = nelm_ymap_get(node, "reason")) != NULL &&
         (ret = read_text(n, where, &s->reason, e)) != 0)
         return ret;
@@ -510,8 +473,8 @@ parse_stat(nelm_target *tg, nelm_tstat *s, const nelm_ynode *node, size_t idx, n
                  s->kind == NELM_TSTAT_HAZARD_RATIO;
         }
         if (!ok)
-            return fail_at(e, node, where, "a %s is not a statistic of endpoint %s",
-                           nelm_tg_tstat_names[s->kind], nelm_tg_endpoint_names[tg->endpoint]);
+            return nelm_yfail(e, node, where, "a %s is not a statistic of endpoint %s",
+                              nelm_tg_tstat_names[s->kind], nelm_tg_endpoint_names[tg->endpoint]);
     }
     return 0;
 }
@@ -525,19 +488,20 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
         "id",   "role", "population", "treatment", "endpoint", "statistic", "source",
         "note", "set",  "follow_up",  "arms",      "stats",    NULL};
     int ret;
-    if ((ret = want_map(node, where, e)) != 0 || (ret = check_keys(node, keys, where, e)) != 0)
+    if ((ret = want_map(node, where, e)) != 0 ||
+        (ret = nelm_ycheck_keys(node, keys, where, e)) != 0)
         return ret;
     tg->line = node->line;
     tg->col = node->col;
     const nelm_ynode *n = nelm_ymap_get(node, "id");
     if (n == NULL)
-        return fail_at(e, node, where, "missing 'id'");
+        return nelm_yfail(e, node, where, "missing 'id'");
     if ((ret = read_name(n, where, tg->id, e)) != 0)
         return ret;
     snprintf(where, sizeof where, "%s", tg->id);
     int k = 0;
     if ((n = nelm_ymap_get(node, "role")) == NULL)
-        return fail_at(e, node, where, "missing 'role' (calibration or validation)");
+        return nelm_yfail(e, node, where, "missing 'role' (calibration or validation)");
     if ((ret = read_enum(n, where, nelm_tg_role_names, NELM_NROLES, &k, e)) != 0)
         return ret;
     tg->role = (nelm_role)k;
@@ -545,7 +509,7 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         n = nelm_ymap_get(node, texts[i]);
         if (n == NULL && i < 2)
-            return fail_at(e, node, where, "missing '%s'", texts[i]);
+            return nelm_yfail(e, node, where, "missing '%s'", texts[i]);
         char *tmp = NULL;
         if (n && (ret = read_text(n, where, i == 1 ? &tg->source : &tmp, e)) != 0)
             return ret;
@@ -553,45 +517,45 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
     }
     /* the endpoint */
     if ((n = nelm_ymap_get(node, "endpoint")) == NULL)
-        return fail_at(e, node, where, "missing 'endpoint'");
+        return nelm_yfail(e, node, where, "missing 'endpoint'");
     static const char *const ekeys[] = {"kind", "window", "per", "text", NULL};
-    if ((ret = want_map(n, where, e)) != 0 || (ret = check_keys(n, ekeys, where, e)) != 0)
+    if ((ret = want_map(n, where, e)) != 0 || (ret = nelm_ycheck_keys(n, ekeys, where, e)) != 0)
         return ret;
     const nelm_ynode *ek = nelm_ymap_get(n, "kind");
     if (ek == NULL)
-        return fail_at(e, n, where, "endpoint: missing 'kind'");
+        return nelm_yfail(e, n, where, "endpoint: missing 'kind'");
     if ((ret = read_enum(ek, where, nelm_tg_endpoint_names, NELM_NENDPOINTS, &k, e)) != 0)
         return ret;
     tg->endpoint = (nelm_endpoint)k;
     const nelm_ynode *ew = nelm_ymap_get(n, "window"), *ep = nelm_ymap_get(n, "per");
     if (tg->endpoint == NELM_EP_DEATH_WITHIN) {
         if (ew == NULL)
-            return fail_at(e, n, where, "death_within needs 'window' (months)");
+            return nelm_yfail(e, n, where, "death_within needs 'window' (months)");
         if ((ret = read_number(ew, where, &tg->window, e)) != 0)
             return ret;
         if (!(tg->window > 0))
-            return fail_at(e, ew, where, "window must be > 0 months");
+            return nelm_yfail(e, ew, where, "window must be > 0 months");
         static const char *const per[] = {"patient", "procedure"};
         if (ep && (ret = read_enum(ep, where, per, 2, &k, e)) != 0)
             return ret;
         tg->per_procedure = ep && k == 1;
     } else if (ew || ep) {
-        return fail_at(e, ew ? ew : ep, where, "window and per are for death_within only");
+        return nelm_yfail(e, ew ? ew : ep, where, "window and per are for death_within only");
     }
     /* follow-up */
     if ((n = nelm_ymap_get(node, "follow_up")) != NULL) {
         static const char *const fkeys[] = {"min", "max", "source", NULL};
-        if ((ret = want_map(n, where, e)) != 0 || (ret = check_keys(n, fkeys, where, e)) != 0)
+        if ((ret = want_map(n, where, e)) != 0 || (ret = nelm_ycheck_keys(n, fkeys, where, e)) != 0)
             return ret;
         const nelm_ynode *mn = nelm_ymap_get(n, "min"), *mx = nelm_ymap_get(n, "max"),
                          *src = nelm_ymap_get(n, "source");
         if (mn == NULL || mx == NULL || src == NULL)
-            return fail_at(e, n, where, "follow_up needs min, max (months) and source");
+            return nelm_yfail(e, n, where, "follow_up needs min, max (months) and source");
         if ((ret = read_number(mn, where, &tg->fu_min, e)) != 0 ||
             (ret = read_number(mx, where, &tg->fu_max, e)) != 0)
             return ret;
         if (!(tg->fu_min >= 0 && tg->fu_max >= tg->fu_min && tg->fu_max > 0))
-            return fail_at(e, n, where, "follow_up: expected 0 <= min <= max, max > 0");
+            return nelm_yfail(e, n, where, "follow_up: expected 0 <= min <= max, max > 0");
         char *tmp = NULL;
         if ((ret = read_text(src, where, &tmp, e)) != 0)
             return ret;
@@ -602,7 +566,8 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
         return ret;
     /* arms */
     if ((n = nelm_ymap_get(node, "arms")) == NULL || n->kind != NELM_YMAP || n->n == 0)
-        return fail_at(e, n ? n : node, where, "expected 'arms': a mapping of arm names to arms");
+        return nelm_yfail(e, n ? n : node, where,
+                          "expected 'arms': a mapping of arm names to arms");
     if ((tg->arms = nelm_calloc(n->n, sizeof *tg->arms)) == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (targets)");
     for (size_t i = 0; i < n->n; i++) {
@@ -612,7 +577,7 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
     }
     /* statistics */
     if ((n = nelm_ymap_get(node, "stats")) == NULL || n->kind != NELM_YSEQ || n->n == 0)
-        return fail_at(e, n ? n : node, where, "expected 'stats': a list of statistics");
+        return nelm_yfail(e, n ? n : node, where, "expected 'stats': a list of statistics");
     if ((tg->stats = nelm_calloc(n->n, sizeof *tg->stats)) == NULL)
         return NELM_FAIL(e, NELM_ERR_NOMEM, "out of memory (targets)");
     for (size_t i = 0; i < n->n; i++) {
@@ -621,8 +586,8 @@ parse_target(nelm_target *tg, const nelm_ynode *node, size_t idx, nelm_err *e)
             return ret;
         for (size_t j = 0; j < i; j++)
             if (strcmp(tg->stats[j].name, tg->stats[i].name) == 0)
-                return fail_at(e, n->vals[i], where, "statistic '%s' is given twice",
-                               tg->stats[i].name);
+                return nelm_yfail(e, n->vals[i], where, "statistic '%s' is given twice",
+                                  tg->stats[i].name);
     }
     return 0;
 }
@@ -677,11 +642,11 @@ nelm_targets_load(nelm_targets *ts, const char *path, nelm_err *e)
                         path);
         goto out;
     }
-    if ((ret = check_keys(root, rkeys, "targets", e)) != 0)
+    if ((ret = nelm_ycheck_keys(root, rkeys, "targets", e)) != 0)
         goto out;
     const nelm_ynode *list = nelm_ymap_get(root, "targets");
     if (list == NULL || list->kind != NELM_YSEQ || list->n == 0) {
-        ret = list ? fail_at(e, list, "targets", "expected a list of targets")
+        ret = list ? nelm_yfail(e, list, "targets", "expected a list of targets")
                    : NELM_FAIL(e, NELM_ERR_PARAM, "%s:%d:%d: targets: missing 'targets:'", path,
                                root->line, root->col);
         goto out;
@@ -696,8 +661,8 @@ nelm_targets_load(nelm_targets *ts, const char *path, nelm_err *e)
             goto out;
         for (size_t j = 0; j < i; j++)
             if (strcmp(ts->t[j].id, ts->t[i].id) == 0) {
-                ret = fail_at(e, list->vals[i], ts->t[i].id, "id given twice (also line %d)",
-                              ts->t[j].line);
+                ret = nelm_yfail(e, list->vals[i], ts->t[i].id, "id given twice (also line %d)",
+                                 ts->t[j].line);
                 goto out;
             }
     }

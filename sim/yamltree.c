@@ -129,7 +129,8 @@ static nelm_ynode *
 new_node(pctx *c, nelm_ykind kind, yaml_mark_t m)
 {
     if (c->doc->nnodes >= NELM_YAML_MAX_NODES) {
-        fail_mark(c, m, "document expands to more than %u nodes (alias bomb?)", NELM_YAML_MAX_NODES);
+        fail_mark(c, m, "document expands to more than %u nodes (alias bomb?)",
+                  NELM_YAML_MAX_NODES);
         return NULL;
     }
     nelm_ynode *n = arena_alloc(c->doc, sizeof *n);
@@ -198,8 +199,7 @@ copy_tree(pctx *c, const nelm_ynode *src, yaml_mark_t at, bool foreign, int col0
     n->plain = src->plain;
     for (size_t i = 0; i < src->n; i++) {
         nelm_ynode *k = NULL;
-        if (src->kind == NELM_YMAP &&
-            (k = copy_tree(c, src->keys[i], at, foreign, col0)) == NULL)
+        if (src->kind == NELM_YMAP && (k = copy_tree(c, src->keys[i], at, foreign, col0)) == NULL)
             return NULL;
         nelm_ynode *v = copy_tree(c, src->vals[i], at, foreign, col0);
         if (v == NULL)
@@ -575,8 +575,8 @@ include_one(pctx *c, nelm_ynode *acc, const nelm_ynode *name)
     if (ret != 0)
         return ret;
     if (root == NULL || root->kind != NELM_YMAP)
-        return fail_at(c, name->line, name->col,
-                       "include: '%.200s' must hold a mapping of keys", path);
+        return fail_at(c, name->line, name->col, "include: '%.200s' must hold a mapping of keys",
+                       path);
     if (merge_map(c->doc, acc, root, true) != 0) /* later includes win */
         return nomem(c);
     return 0;
@@ -668,8 +668,7 @@ load_into(nelm_ydoc *doc, const char *text, size_t len, const char *name, const 
 }
 
 int
-nelm_ydoc_load_string(nelm_ydoc *doc, const char *text, size_t len, const char *name,
-                      nelm_err *e)
+nelm_ydoc_load_string(nelm_ydoc *doc, const char *text, size_t len, const char *name, nelm_err *e)
 {
     memset(doc, 0, sizeof *doc);
     const char *chain[1] = {name};
@@ -788,5 +787,36 @@ nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int
     nelm_ydoc_free(&tmp);
     if (*out == NULL)
         return e->code ? e->code : NELM_ERR_NOMEM;
+    return 0;
+}
+
+int
+nelm_yfail(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
+{
+    char what[NELM_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return NELM_FAIL(e, NELM_ERR_PARAM, "%s:%d:%d: %s: %s", n->file, n->line, n->col, key, what);
+}
+
+int
+nelm_ycheck_keys(const nelm_ynode *map, const char *const *allowed, const char *where, nelm_err *e)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        const char *k = map->keys[i]->str;
+        size_t j = 0;
+        while (allowed[j] && strcmp(allowed[j], k) != 0)
+            j++;
+        if (allowed[j] == NULL) {
+            char list[512] = "";
+            for (size_t q = 0; allowed[q]; q++) {
+                strncat(list, q ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, allowed[q], sizeof list - strlen(list) - 1);
+            }
+            return nelm_yfail(e, map->keys[i], where, "unknown key '%s' (expected %s)", k, list);
+        }
+    }
     return 0;
 }

@@ -25,9 +25,9 @@
 
 #include "error.h"
 
-#define NELM_YAML_MAX_NODES 1000000u      /**< after alias expansion */
-#define NELM_YAML_MAX_DEPTH 64            /**< nesting of collections */
-#define NELM_YAML_MAX_SCALAR (64u * 1024u)  /**< bytes in one scalar */
+#define NELM_YAML_MAX_NODES 1000000u       /**< after alias expansion */
+#define NELM_YAML_MAX_DEPTH 64             /**< nesting of collections */
+#define NELM_YAML_MAX_SCALAR (64u * 1024u) /**< bytes in one scalar */
 #define NELM_YAML_MAX_FILE (16u * 1024u * 1024u)
 #define NELM_YAML_MAX_INCLUDE_DEPTH 16
 
@@ -50,7 +50,7 @@ struct nelm_ynode {
 typedef struct nelm_arena_block nelm_arena_block;
 
 typedef struct nelm_ydoc {
-    nelm_ynode *root;  /**< NULL for an empty document */
+    nelm_ynode *root; /**< NULL for an empty document */
     size_t nnodes;
     nelm_arena_block *arena;
 } nelm_ydoc;
@@ -80,8 +80,19 @@ void nelm_ydoc_free(nelm_ydoc *doc);
 /** Value for key in a mapping, or NULL. */
 nelm_ynode *nelm_ymap_get(const nelm_ynode *map, const char *key);
 /** Set key in mapping doc-owned node to val (replacing or appending). */
-int nelm_ymap_set(nelm_ydoc *doc, nelm_ynode *map, const char *key, nelm_ynode *val,
-                  nelm_err *e);
+int nelm_ymap_set(nelm_ydoc *doc, nelm_ynode *map, const char *key, nelm_ynode *val, nelm_err *e);
+/** Fail (NELM_ERR_PARAM) with one line "file:line:col: key: what" at node n,
+ *  what from fmt; returns the code. For readers of YAML other than the
+ *  parameter tables (sweep and PSA specs, targets). */
+int nelm_yfail(nelm_err *e, const nelm_ynode *n, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/** The keys of mapping map must be among allowed (NULL-terminated): else
+ *  nelm_yfail at the first other key, naming it and the allowed ones. */
+int nelm_ycheck_keys(const nelm_ynode *map, const char *const *allowed, const char *where,
+                     nelm_err *e);
 /** Parse a YAML fragment (a scalar or a flow collection) as a node owned by
  *  doc, located at (name, 1, col0 + column in text). */
 int nelm_ydoc_parse_fragment(nelm_ydoc *doc, const char *text, const char *name, int col0,
